@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "memtop",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "memtop", targets: ["memtop"]),
+        .library(name: "MemEngine", targets: ["MemEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcurses",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(name: "MemEngine"),
+        .executableTarget(
+            name: "memtop",
+            dependencies: [
+                "MemEngine",
+                "CNcurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MemEngineTests", dependencies: ["MemEngine"]),
+        .testTarget(name: "memtopTests", dependencies: ["memtop", "MemEngine"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

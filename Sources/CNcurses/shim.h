@@ -1,0 +1,62 @@
+// The one door from Swift to ncursesw. Swift cannot import ncurses' macros
+// (COLOR_PAIR, A_*, getmaxyx) or use its mutable globals (stdscr, LINES, COLS,
+// COLORS) safely under Swift 6 concurrency checking, so each gets a small
+// static-inline shim with the `mt_` prefix.
+#ifndef MEMTOP_CNCURSES_SHIM_H
+#define MEMTOP_CNCURSES_SHIM_H
+
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+
+#include <locale.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+static inline WINDOW *mt_stdscr(void) { return stdscr; }
+static inline int mt_lines(void) { return LINES; }
+static inline int mt_cols(void) { return COLS; }
+static inline int mt_colors(void) { return COLORS; }
+static inline int mt_color_pairs(void) { return COLOR_PAIRS; }
+static inline int mt_color_pair(int n) { return (int)COLOR_PAIR(n); }
+
+static inline unsigned int mt_a_normal(void) { return (unsigned int)A_NORMAL; }
+static inline unsigned int mt_a_bold(void) { return (unsigned int)A_BOLD; }
+static inline unsigned int mt_a_reverse(void) { return (unsigned int)A_REVERSE; }
+static inline unsigned int mt_a_underline(void) { return (unsigned int)A_UNDERLINE; }
+static inline unsigned int mt_a_dim(void) { return (unsigned int)A_DIM; }
+static inline unsigned int mt_a_blink(void) { return (unsigned int)A_BLINK; }
+static inline unsigned int mt_a_standout(void) { return (unsigned int)A_STANDOUT; }
+
+static inline void mt_getmaxyx(WINDOW *w, int *y, int *x) { int yy, xx; getmaxyx(w, yy, xx); *y = yy; *x = xx; }
+
+/// Writes one wide character with attributes and colour pair at (y, x).
+static inline int mt_put_wch(int y, int x, wchar_t ch, unsigned int attrs, short pair) {
+    cchar_t cc;
+    wchar_t s[2] = { ch, L'\0' };
+    setcchar(&cc, s, (attr_t)attrs, pair, NULL);
+    return mvadd_wch(y, x, &cc);
+}
+
+static inline int mt_get_wch(wint_t *ch) { return get_wch(ch); }
+
+static inline int mt_key_resize(void) { return KEY_RESIZE; }
+static inline int mt_key_mouse(void) { return KEY_MOUSE; }
+static inline int mt_key_f(int n) { return KEY_F(n); }
+static inline int mt_err(void) { return ERR; }
+static inline int mt_ok(void) { return OK; }
+static inline int mt_key_code_yes(void) { return KEY_CODE_YES; }
+
+static inline unsigned long mt_all_mouse_events(void) { return (unsigned long)ALL_MOUSE_EVENTS; }
+static inline unsigned long mt_button1_clicked(void) { return (unsigned long)(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED); }
+static inline unsigned long mt_button4_pressed(void) { return (unsigned long)BUTTON4_PRESSED; }
+#ifdef BUTTON5_PRESSED
+static inline unsigned long mt_button5_pressed(void) { return (unsigned long)BUTTON5_PRESSED; }
+#else
+static inline unsigned long mt_button5_pressed(void) { return 0; }
+#endif
+
+#endif
