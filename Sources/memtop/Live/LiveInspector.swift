@@ -1,0 +1,147 @@
+/// Builds the `inspect` report of a real machine or a saved copy.
+///
+/// Range checks follow `offline_pages()` (mm/memory_hotplug.c) in its order: "memory holes"
+/// (`walk_system_ram_range()` over /proc/iomem), then "multizone range"; then every page goes
+/// through MemEngine's `Movability` (`has_unmovable_pages()`).
+struct LiveInspector {
+    let source: LiveSource
+
+    /// What /proc cannot show, printed with every human report.
+    static let limits = [
+        "page refcounts and pins (GUP, DMA, RDMA) are not exported: a page that would fail to migrate looks movable here",
+        "kpagecount is the mapcount, not the refcount",
+        "non-LRU movable pages (zsmalloc, balloon) are not flagged and read as unmovable",
+        "per-pageblock migratetypes are not exported; pagetypeinfo has only per-zone totals",
+        "pages without any flag are kernel allocations or free pages on per-cpu lists; they are counted as blocking",
+    ]
+
+    func report() throws -> InspectReport {
+        let snapshot = LiveSnapshot.read(from: source)
+        return report(from: snapshot)
+    }
+
+    func report(from snapshot: LiveSnapshot) -> InspectReport {
+        var report = InspectReport(kernel: snapshot.kernel,
+                                   blockSizeBytes: snapshot.memory?.blockSizeBytes,
+                                   zones: zones(of: snapshot), blocks: [],
+                                   unavailable: snapshot.unavailable)
+        guard let memory = snapshot.memory, let blockPages = snapshot.blockPages, blockPages > 0 else {
+            return report
+        }
+        var scanner: BlockScanner?
+        do {
+            scanner = try BlockScanner(source: source, buddyTails: .forKernel(snapshot.kernel),
+                                       pageblockPages: pageblockPages(snapshot, blockPages: blockPages))
+        } catch {
+            report.unavailable.append("\(error)")
+        }
+        if let problem = scanner?.countsProblem { report.unavailable.append(problem) }
+        var scanError: String?
+        for info in memory.blocks {
+            var block = describe(info, snapshot: snapshot, blockPages: blockPages)
+            if scanner != nil, scanError == nil {
+                do {
+                    if let scan = try scanner?.scan(block.pfns, inMovableZone: block.report.zone == "Movable") {
+                        judge(&block.report, scan: scan, snapshot: snapshot)
+                    }
+                } catch {
+                    scanError = "\(error)"
+                    report.unavailable.append("\(error)")
+                }
+            }
+            if block.report.pages == nil && block.report.note == nil {
+                block.report.note = "page flags unavailable"
+            }
+            report.blocks.append(block.report)
+        }
+        return report
+    }
+
+    private func zones(of snapshot: LiveSnapshot) -> [InspectReport.Zone] {
+        (snapshot.zones ?? []).map { zone in
+            InspectReport.Zone(node: zone.node, name: zone.name, startPfn: zone.startPFN,
+                               spanned: zone.spanned, present: zone.present, managed: zone.managed,
+                               freePages: snapshot.buddy(node: zone.node, zone: zone.name)?.freePages ?? zone.free)
+        }
+    }
+
+    /// The pageblock size for the "never initialised" test: pagetypeinfo's, else x86_64's 512,
+    /// never larger than a block.
+    private func pageblockPages(_ snapshot: LiveSnapshot, blockPages: UInt64) -> UInt64 {
+        min(snapshot.pageTypes?.pagesPerBlock ?? 512, blockPages)
+    }
+
+    private struct DescribedBlock {
+        var report: InspectReport.Block
+        var pfns: Range<UInt64>
+    }
+
+    /// The block's identity and zone, before its pages are read.
+    private func describe(_ info: MemoryBlockInfo, snapshot: LiveSnapshot, blockPages: UInt64) -> DescribedBlock {
+        let start = UInt64(info.id) * blockPages
+        let pfns = start..<(start + blockPages)
+        var block = InspectReport.Block(id: info.id, state: info.state, zone: nil, node: info.node,
+                                        startPfn: start, validZones: info.validZones, pages: nil,
+                                        offlinable: nil, blockers: [], blockerCount: 0,
+                                        note: info.problems.first)
+        let meeting = snapshot.zones(meeting: pfns, node: info.node)
+        if info.state == "online" {
+            if meeting.count > 1 {
+                block.zone = "multizone"
+            } else if let only = meeting.first {
+                block.zone = only.name
+            } else if let valid = info.validZones, valid.count == 1, valid[0] != "none" {
+                block.zone = valid[0]
+            }
+        }
+        return DescribedBlock(report: block, pfns: pfns)
+    }
+
+    /// Fills the page counts and the what-if verdict of one block from its scan.
+    private func judge(_ block: inout InspectReport.Block, scan: BlockScan, snapshot: LiveSnapshot) {
+        guard scan.isComplete else {
+            block.note = "kpageflags ends at pfn \(scan.pfns.lowerBound + scan.pagesRead), inside this block"
+            return
+        }
+        block.pages = scan.kinds
+        guard block.state == "online" else {
+            if block.state == "offline" { block.note = "already offline" }
+            return
+        }
+        if let reason = rangeReason(block, pfns: scan.pfns, scan: scan, snapshot: snapshot) {
+            block.offlinable = false
+            block.blockers = [reason]
+            block.blockerCount = 1
+            return
+        }
+        block.blockers = scan.blockers
+        block.blockerCount = scan.blockerCount
+        block.offlinable = scan.blockerCount == 0
+    }
+
+    /// The range checks of `offline_pages()` that fail before any page is looked at.
+    private func rangeReason(_ block: InspectReport.Block, pfns: Range<UInt64>, scan: BlockScan,
+                             snapshot: LiveSnapshot) -> InspectReport.Blocker? {
+        if let ram = snapshot.systemRAM {
+            if ram.pages(in: pfns) < UInt64(pfns.count) {
+                return .init(pfn: firstHole(in: pfns, ram: ram), reason: "memory holes", kind: nil)
+            }
+        } else if scan.kinds.offline > 0 {
+            // Without iomem, pfns with no struct page are the holes.
+            return .init(pfn: pfns.lowerBound, reason: "memory holes", kind: "no struct page")
+        }
+        if block.zone == "multizone" || block.validZones == ["none"] {
+            return .init(pfn: pfns.lowerBound, reason: "multizone range", kind: nil)
+        }
+        return nil
+    }
+
+    private func firstHole(in pfns: Range<UInt64>, ram: SystemRAM) -> UInt64 {
+        var pfn = pfns.lowerBound
+        for range in ram.ranges where range.upperBound > pfn {
+            if range.lowerBound > pfn { break }
+            pfn = range.upperBound
+        }
+        return min(pfn, pfns.upperBound - 1)
+    }
+}

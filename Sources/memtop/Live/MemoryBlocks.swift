@@ -1,0 +1,76 @@
+/// One directory /sys/devices/system/memory/memoryN.
+///
+/// Kernel: drivers/base/memory.c (`state_show`, `valid_zones_show`, `phys_index_show`,
+/// `removable_show`); the nodeN entry is a link to the node (an empty file in a saved copy).
+struct MemoryBlockInfo: Equatable, Sendable {
+    var id: Int
+    /// "online", "offline", "going-offline" as the kernel writes it; nil if unreadable.
+    var state: String?
+    /// Zones the block may be onlined to (offline) or is in (online); "none" for an online block
+    /// that spans several zones.
+    var validZones: [String]?
+    /// First section number of the block (hex in sysfs).
+    var physIndex: UInt64?
+    var removable: Bool?
+    var node: Int?
+    /// Files of this block that could not be read or parsed.
+    var problems: [String] = []
+}
+
+/// /sys/devices/system/memory: the block size and every memory block.
+struct MemoryBlocks: Equatable, Sendable {
+    var blockSizeBytes: UInt64
+    /// "online", "online_movable", "offline", ... (auto_online_blocks); nil if unreadable.
+    var autoOnline: String?
+    var blocks: [MemoryBlockInfo]
+
+    static let directory = "sys/devices/system/memory"
+
+    /// Reads the directory. Throws only when the block size itself is unavailable: without it
+    /// no block can be placed. Per-block problems are kept in `MemoryBlockInfo.problems`.
+    static func read(from source: LiveSource) throws -> MemoryBlocks {
+        let sizePath = directory + "/block_size_bytes"
+        let sizeText = try source.readText(sizePath)
+        let sizeProc = ProcText(path: source.path(sizePath), text: sizeText)
+        let size = try sizeProc.hexNumber(sizeText.trimmingWhitespace[...], line: 0)
+        guard size >= 4096, size & (size - 1) == 0, size <= 1 << 40 else {
+            throw sizeProc.error(0, "block size \(size) is not a power of two between 4 KiB and 1 TiB")
+        }
+        let auto = try? source.readText(directory + "/auto_online_blocks").trimmingWhitespace
+        var blocks: [MemoryBlockInfo] = []
+        for name in try source.list(directory) where name.hasPrefix("memory") {
+            guard let id = Int(name.dropFirst("memory".count)), id >= 0 else { continue }
+            blocks.append(readBlock(id: id, at: directory + "/" + name, from: source))
+        }
+        blocks.sort { $0.id < $1.id }
+        return MemoryBlocks(blockSizeBytes: size, autoOnline: auto, blocks: blocks)
+    }
+
+    private static func readBlock(id: Int, at dir: String, from source: LiveSource) -> MemoryBlockInfo {
+        var block = MemoryBlockInfo(id: id)
+        func text(_ file: String) -> String? {
+            do {
+                return try source.readText(dir + "/" + file, limit: 4096).trimmingWhitespace
+            } catch {
+                block.problems.append("\(error)")
+                return nil
+            }
+        }
+        block.state = text("state")
+        block.validZones = text("valid_zones").map { $0[...].words.map(String.init) }
+        if let index = text("phys_index") {
+            let proc = ProcText(path: source.path(dir + "/phys_index"), text: index)
+            do { block.physIndex = try proc.hexNumber(index[...], line: 0) } catch { block.problems.append("\(error)") }
+        }
+        if let removable = text("removable") {
+            block.removable = removable == "1" ? true : removable == "0" ? false : nil
+        }
+        if let names = try? source.list(dir) {
+            block.node = names.lazy.compactMap { name -> Int? in
+                guard name.hasPrefix("node") else { return nil }
+                return Int(name.dropFirst(4))
+            }.first
+        }
+        return block
+    }
+}

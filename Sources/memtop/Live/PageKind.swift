@@ -1,0 +1,148 @@
+import MemEngine
+
+/// What holds a page, as far as /proc/kpageflags and /proc/kpagecount tell: the partition used
+/// for the per-block counts. Every pfn of a block gets exactly one kind.
+enum PageKind: String, CaseIterable, Codable, Sendable {
+    /// In the buddy allocator (KPF_BUDDY, or an inferred tail of a free block; see
+    /// `BuddyTailRule`).
+    case free
+    /// On an LRU list and swap-backed (anon, shmem): the kernel's anon LRU.
+    case lruAnon = "lru_anon"
+    /// On an LRU list and not swap-backed: page cache (and lazily-freed anon) on the file LRU.
+    case lruFile = "lru_file"
+    case slab
+    case pagetable
+    /// PG_reserved: bootmem, firmware, the kernel image, memory-map holes.
+    case reserved
+    /// Anything else: kernel allocations without a flag (vmalloc, stacks, per-cpu free pages),
+    /// pages between LRU batches, hwpoisoned pages.
+    case other
+    /// No online struct page (KPF_NOPAGE: hole or offline section) or PageOffline (balloon).
+    case offline
+    /// Present but never initialised (deferred struct page init): a whole pageblock that reads
+    /// flags 0 and count 0. Not in the buddy allocator yet, so buddyinfo does not count it.
+    case uninit
+
+    /// The name shown to people and used as a blocker's kind.
+    var label: String {
+        switch self {
+        case .lruAnon: return "anon (LRU)"
+        case .lruFile: return "file (LRU)"
+        case .pagetable: return "page table"
+        case .uninit: return "never initialised"
+        default: return rawValue
+        }
+    }
+}
+
+/// How tails of free buddy blocks read in /proc/kpageflags.
+///
+/// `stable_page_flags()` (fs/proc/page.c) sets KPF_BUDDY on the head page via PageBuddy() and on
+/// every other page of a free block via `page_count(page) == 0 && is_free_buddy_page(page)`; all
+/// kernels memtop targets (5.x, 6.x) do this, and the captures show it. Older kernels marked
+/// only the head, so the order of a free block has to be inferred: the rule then extends a
+/// KPF_BUDDY head over the following pages that read flags 0 and mapcount 0, up to the largest
+/// naturally aligned block of at most 2^MAX_PAGE_ORDER pages starting at the head, and stops at
+/// the first page with any flag. That is an upper bound (a flagless kernel allocation right
+/// after a free order-0 page would be counted free), which is why it is used only when needed.
+enum BuddyTailRule: Sendable, Equatable {
+    /// Every page of a free block reads KPF_BUDDY (kernel 5.0 and later).
+    case marked
+    /// Only the head reads KPF_BUDDY: infer the tails (kernels before 5.0).
+    case inferred
+
+    /// The rule for a kernel release string ("6.18.44-fc"); `marked` when it cannot be parsed.
+    static func forKernel(_ release: String?) -> BuddyTailRule {
+        guard let release, let major = Int(release.prefix(while: { $0.isNumber })) else { return .marked }
+        return major >= 5 ? .marked : .inferred
+    }
+}
+
+/// Turns raw kpageflags/kpagecount entries into kinds and MemEngine `PageFacts`.
+struct PageClassifier: Sendable {
+    var buddyTails: BuddyTailRule
+    /// Pages per pageblock (512 on x86_64): the unit of the "never initialised" test.
+    var pageblockPages: UInt64 = 512
+    /// MAX_PAGE_ORDER: the largest free block is 2^maxOrder pages.
+    var maxOrder = 10
+    /// While inferring tails: the end of the free block that started at the last BUDDY head.
+    private var inferredFreeEnd: UInt64 = 0
+
+    init(buddyTails: BuddyTailRule) { self.buddyTails = buddyTails }
+
+    /// Classifies `flags.count` consecutive pfns starting at `start`. `counts` is kpagecount for
+    /// the same pfns, or nil when it is unavailable (then mapcounts are taken as 0).
+    mutating func classify(start: UInt64, flags: [UInt64], counts: [UInt64]?) -> [PageKind] {
+        var kinds = [PageKind](repeating: .other, count: flags.count)
+        let noCounts = [UInt64](repeating: 0, count: counts == nil ? flags.count : 0)
+        let mapcounts = counts ?? noCounts
+        var index = 0
+        while index < flags.count {
+            // Work a pageblock at a time so that a wholly blank pageblock can be recognised.
+            let pfn = start + UInt64(index)
+            let toBoundary = Int(pageblockPages - pfn % pageblockPages)
+            let end = min(flags.count, index + toBoundary)
+            var blank = end - index == Int(pageblockPages)
+            var i = index
+            while blank && i < end {
+                blank = flags[i] | mapcounts[i] == 0
+                i += 1
+            }
+            for i in index..<end {
+                kinds[i] = kind(pfn: start + UInt64(i), flags: flags[i], count: mapcounts[i],
+                                blankPageblock: blank)
+            }
+            index = end
+        }
+        return kinds
+    }
+
+    // Raw masks: this runs once per pfn, hundreds of millions of times on a large machine.
+    private static let buddyBit = KPageFlags.buddy.rawValue
+    private static let offlineBits = KPageFlags([.noPage, .offline]).rawValue
+    private static let reservedBit = KPageFlags.reserved.rawValue
+    private static let slabBit = KPageFlags.slab.rawValue
+    private static let pgtableBit = KPageFlags.pgtable.rawValue
+    private static let lruBit = KPageFlags.lru.rawValue
+    private static let swapbackedBit = KPageFlags.swapbacked.rawValue
+
+    private mutating func kind(pfn: UInt64, flags raw: UInt64, count: UInt64, blankPageblock: Bool) -> PageKind {
+        if raw & Self.buddyBit != 0 {
+            if buddyTails == .inferred {
+                let alignment = pfn == 0 ? maxOrder : min(pfn.trailingZeroBitCount, maxOrder)
+                inferredFreeEnd = pfn + (UInt64(1) << UInt64(alignment))
+            }
+            return .free
+        }
+        if buddyTails == .inferred {
+            if raw == 0 && count == 0 && pfn < inferredFreeEnd { return .free }
+            inferredFreeEnd = 0
+        }
+        if raw & Self.offlineBits != 0 { return .offline }
+        if raw & Self.reservedBit != 0 { return .reserved }
+        if raw & Self.slabBit != 0 { return .slab }
+        if raw & Self.pgtableBit != 0 { return .pagetable }
+        if raw & Self.lruBit != 0 { return raw & Self.swapbackedBit != 0 ? .lruAnon : .lruFile }
+        if raw == 0 && count == 0 && blankPageblock { return .uninit }
+        return .other
+    }
+
+    /// What `has_unmovable_pages()` would see of a page with these flags and this kind.
+    ///
+    /// /proc shows no refcount: free and never-initialised pages are taken as refcount 0
+    /// (a zeroed memmap has refcount 0); any other page as referenced. Non-LRU movable pages
+    /// (zsmalloc, balloon) are not visible either, so they read as "other" and block.
+    static func facts(flags raw: UInt64, kind: PageKind) -> PageFacts {
+        let flags = KPageFlags(rawValue: raw)
+        var facts = PageFacts()
+        facts.reserved = flags.contains(.reserved)
+        facts.lru = flags.contains(.lru)
+        facts.buddy = kind == .free
+        facts.refcountZero = kind == .free || kind == .uninit
+        facts.hwPoison = flags.contains(.hwpoison)
+        facts.offline = kind == .offline
+        facts.compound = !flags.isDisjoint(with: [.compoundHead, .compoundTail, .huge, .thp])
+        facts.kindName = raw == 0 && kind == .other ? "no flags" : kind.label
+        return facts
+    }
+}

@@ -1,0 +1,168 @@
+/// The one-shot report of `memtop inspect`: zones, memory blocks, page kinds per block and a
+/// what-if offline verdict per block. Live mode fills it from /proc and /sys; the simulator
+/// fills the same shape from its model.
+///
+/// Its JSON is the contract of DESIGN.md ("Command line"): one object with `kernel`,
+/// `block_size_bytes`, `zones`, `blocks`; values that are unknown are written as null, never
+/// left out.
+struct InspectReport: Codable, Equatable, Sendable {
+    /// Kernel release ("6.18.44-fc-v595"), or a label for a simulated machine.
+    var kernel: String?
+    var blockSizeBytes: UInt64?
+    var zones: [Zone]
+    var blocks: [Block]
+    /// One line per source that could not be read, and why ("/proc/kpageflags: Permission denied").
+    var unavailable: [String] = []
+
+    struct Zone: Codable, Equatable, Sendable {
+        var node: Int
+        var name: String
+        var startPfn: UInt64?
+        var spanned: UInt64
+        var present: UInt64
+        var managed: UInt64
+        /// Free pages: buddyinfo's sum over orders of count << order (zoneinfo's "pages free"
+        /// when buddyinfo is unavailable).
+        var freePages: UInt64
+
+        enum CodingKeys: String, CodingKey {
+            case node, name, spanned, present, managed
+            case startPfn = "start_pfn"
+            case freePages = "free_pages"
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(node, forKey: .node)
+            try c.encode(name, forKey: .name)
+            try c.encode(startPfn, forKey: .startPfn)
+            try c.encode(spanned, forKey: .spanned)
+            try c.encode(present, forKey: .present)
+            try c.encode(managed, forKey: .managed)
+            try c.encode(freePages, forKey: .freePages)
+        }
+    }
+
+    /// Pages of a block by kind; every pfn of the block is counted once.
+    struct PageCounts: Codable, Equatable, Sendable {
+        var free: UInt64 = 0
+        var lruAnon: UInt64 = 0
+        var lruFile: UInt64 = 0
+        var slab: UInt64 = 0
+        var pagetable: UInt64 = 0
+        var reserved: UInt64 = 0
+        var other: UInt64 = 0
+        var offline: UInt64 = 0
+        /// Present but never initialised (deferred struct page init); see `PageKind.uninit`.
+        var uninit: UInt64 = 0
+
+        enum CodingKeys: String, CodingKey {
+            case free, slab, pagetable, reserved, other, offline, uninit
+            case lruAnon = "lru_anon"
+            case lruFile = "lru_file"
+        }
+
+        init() {}
+
+        subscript(kind: PageKind) -> UInt64 {
+            get {
+                switch kind {
+                case .free: return free
+                case .lruAnon: return lruAnon
+                case .lruFile: return lruFile
+                case .slab: return slab
+                case .pagetable: return pagetable
+                case .reserved: return reserved
+                case .other: return other
+                case .offline: return offline
+                case .uninit: return uninit
+                }
+            }
+            set {
+                switch kind {
+                case .free: free = newValue
+                case .lruAnon: lruAnon = newValue
+                case .lruFile: lruFile = newValue
+                case .slab: slab = newValue
+                case .pagetable: pagetable = newValue
+                case .reserved: reserved = newValue
+                case .other: other = newValue
+                case .offline: offline = newValue
+                case .uninit: uninit = newValue
+                }
+            }
+        }
+
+        var total: UInt64 { PageKind.allCases.reduce(0) { $0 + self[$1] } }
+    }
+
+    /// A pfn that stops the block from going offline, with the kernel's reason string.
+    struct Blocker: Codable, Equatable, Sendable {
+        var pfn: UInt64
+        /// "reserved page", "unmovable page" (has_unmovable_pages), "memory holes",
+        /// "multizone range" (offline_pages range checks).
+        var reason: String
+        /// What the page is ("slab", "no flags", ...), when known.
+        var kind: String?
+    }
+
+    struct Block: Codable, Equatable, Sendable {
+        static let maxBlockers = 8
+
+        var id: Int
+        var state: String?
+        /// The zone the block's pfns are in; "multizone" when they fall in several; nil when not
+        /// known (offline block, zoneinfo unavailable).
+        var zone: String?
+        var node: Int?
+        var startPfn: UInt64
+        /// sysfs valid_zones as written.
+        var validZones: [String]?
+        var pages: PageCounts?
+        /// true: would offline; false: EBUSY/EINVAL with `blockers`; nil: cannot tell (offline
+        /// already, or page flags unreadable).
+        var offlinable: Bool?
+        /// At most `maxBlockers`, lowest pfn first.
+        var blockers: [Blocker]
+        /// All blocking pages, of which `blockers` lists the first few.
+        var blockerCount: UInt64
+        /// Why `offlinable` is nil, or what else limits the verdict.
+        var note: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, state, zone, node, pages, offlinable, blockers, note
+            case startPfn = "start_pfn"
+            case validZones = "valid_zones"
+            case blockerCount = "blocker_count"
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(state, forKey: .state)
+            try c.encode(zone, forKey: .zone)
+            try c.encode(node, forKey: .node)
+            try c.encode(startPfn, forKey: .startPfn)
+            try c.encode(validZones, forKey: .validZones)
+            try c.encode(pages, forKey: .pages)
+            try c.encode(offlinable, forKey: .offlinable)
+            try c.encode(blockers, forKey: .blockers)
+            try c.encode(blockerCount, forKey: .blockerCount)
+            try c.encode(note, forKey: .note)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kernel, zones, blocks, unavailable
+        case blockSizeBytes = "block_size_bytes"
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kernel, forKey: .kernel)
+        try c.encode(blockSizeBytes, forKey: .blockSizeBytes)
+        try c.encode(zones, forKey: .zones)
+        try c.encode(blocks, forKey: .blocks)
+        try c.encode(unavailable, forKey: .unavailable)
+    }
+}
