@@ -13,6 +13,11 @@
 #endif
 
 #include <locale.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
@@ -50,6 +55,8 @@ static inline int mt_err(void) { return ERR; }
 static inline int mt_ok(void) { return OK; }
 static inline int mt_key_code_yes(void) { return KEY_CODE_YES; }
 
+static inline unsigned long mt_button1_pressed(void) { return (unsigned long)BUTTON1_PRESSED; }
+static inline unsigned long mt_button1_released(void) { return (unsigned long)BUTTON1_RELEASED; }
 static inline unsigned long mt_all_mouse_events(void) { return (unsigned long)ALL_MOUSE_EVENTS; }
 static inline unsigned long mt_button1_clicked(void) { return (unsigned long)(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED); }
 static inline unsigned long mt_button4_pressed(void) { return (unsigned long)BUTTON4_PRESSED; }
@@ -59,4 +66,66 @@ static inline unsigned long mt_button5_pressed(void) { return (unsigned long)BUT
 static inline unsigned long mt_button5_pressed(void) { return 0; }
 #endif
 
+/// Opens the terminal without initscr's exit(1) on a bad TERM: NULL instead.
+static inline SCREEN *mt_newterm(void) { return newterm(NULL, stdout, stdin); }
+
+/// The locale's character set after setlocale, e.g. "UTF-8".
+static inline const char *mt_codeset(void) { return nl_langinfo(CODESET); }
+
+// Signals. The handlers only set flags (async-signal-safe); the loop reads them between keys,
+// restores the terminal and then exits or suspends. get_wch returns ERR when a signal
+// interrupts its wait (no SA_RESTART), so the loop sees the flag promptly.
+static volatile sig_atomic_t mt_pending_terminate = 0;
+static volatile sig_atomic_t mt_pending_suspend = 0;
+
+static void mt_on_signal(int sig) {
+    if (sig == SIGTSTP) mt_pending_suspend = 1;
+    else mt_pending_terminate = sig;
+}
+
+static inline void mt_set_signal_action(int sig, void (*handler)(int)) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+}
+
+/// Installs the handlers before newterm, so that ncurses does not install its own for these
+/// (it does only where the action is SIG_DFL); ncurses keeps its SIGWINCH handler.
+static inline void mt_install_signal_handlers(void) {
+    mt_set_signal_action(SIGINT, mt_on_signal);
+    mt_set_signal_action(SIGTERM, mt_on_signal);
+    mt_set_signal_action(SIGHUP, mt_on_signal);
+    mt_set_signal_action(SIGTSTP, mt_on_signal);
+}
+
+static inline void mt_restore_signal_handlers(void) {
+    mt_set_signal_action(SIGINT, SIG_DFL);
+    mt_set_signal_action(SIGTERM, SIG_DFL);
+    mt_set_signal_action(SIGHUP, SIG_DFL);
+    mt_set_signal_action(SIGTSTP, SIG_DFL);
+}
+
+/// The signal that asked the program to end (SIGINT, SIGTERM, SIGHUP), or 0; clears it.
+static inline int mt_take_terminate(void) { int s = mt_pending_terminate; mt_pending_terminate = 0; return s; }
+
+/// 1 if SIGTSTP (Ctrl-Z) arrived since the last call; clears it.
+static inline int mt_take_suspend(void) { int s = mt_pending_suspend; mt_pending_suspend = 0; return s; }
+
+/// Stops the process as SIGTSTP's default action would, and returns once SIGCONT resumes it.
+/// The caller has already left curses mode (endwin).
+static inline void mt_stop_self(void) {
+    mt_set_signal_action(SIGTSTP, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTSTP);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(SIGTSTP);
+    mt_set_signal_action(SIGTSTP, mt_on_signal);
+}
+
+static inline int mt_isatty(int fd) { return isatty(fd); }
+
 #endif
+

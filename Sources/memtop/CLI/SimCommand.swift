@@ -1,10 +1,56 @@
 import ArgumentParser
 
-/// `memtop sim` (placeholder until its issue lands).
+/// `memtop sim`: the interactive map on a simulated machine (the default command), or, with
+/// `--dump-screen`, the same app run headless on an in-memory screen.
 struct SimCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sim")
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "The interactive map on a simulated machine (the default command).")
+
+    @OptionGroup var machine: MachineOptions
+
+    @Option(help: "Keys to feed, in DESIGN.md's notation: plain characters, <Enter>, <Esc>, <Up>, <F1>, <tick:N>, <click:X,Y>, <Resize:COLSxROWS>…")
+    var keys: String?
+
+    @Flag(name: .customLong("dump-screen"),
+          help: "Run headless on an in-memory screen, feed --keys, print the final screen and exit.")
+    var dumpScreen = false
+
+    @Option(help: "Size of the headless screen, COLSxROWS (default 120x40).")
+    var size: String?
+
+    @Flag(help: "With --dump-screen: print colours and attributes as ANSI escape sequences.")
+    var ansi = false
+
+    func validate() throws {
+        if !dumpScreen && (keys != nil || size != nil || ansi) {
+            throw ValidationError("--keys, --size and --ansi need --dump-screen")
+        }
+    }
 
     func run() throws {
-        throw ValidationError("'sim' is not built yet")
+        let environment = ProcessEnvironment()
+        let app = DemoApp()
+        if dumpScreen {
+            let events = try KeyNotation.parse(keys ?? "")
+            let screenSize = try size.map { text throws(SizeParseError) in try Size.parse(text) } ?? .headlessDefault
+            let caps = TerminalCapabilities.headless(
+                noColor: TerminalCapabilities.noColorRequested(environment["NO_COLOR"]))
+            var sized = app
+            sized.screen = screenSize
+            let run = runHeadless(sized, events: [.resize(screenSize)] + events, size: screenSize, caps: caps)
+            let lines = ansi ? run.screen.ansiLines(caps: caps) : run.screen.lines
+            FileHandleOutput.standardOutput.write(lines.joined(separator: "\n") + "\n")
+            return
+        }
+        let terminal = try Terminal(environment: environment)
+        defer { terminal.close() }
+        var sized = app
+        sized.screen = terminal.size
+        let outcome = runInteractive(sized, on: terminal)
+        terminal.close()
+        if case .signalled(let signal) = outcome {
+            throw ExitCode(128 + signal)
+        }
     }
 }

@@ -1,0 +1,41 @@
+/// The headless runner: the same app on an in-memory screen, fed a list of key events
+/// (`--keys K --dump-screen`).
+struct HeadlessRun<A: TerminalApp> {
+    /// The app after the last event.
+    var app: A
+    /// The final screen.
+    var screen: Buffer
+    /// The app asked to quit (events after the quit are not fed).
+    var quit: Bool
+}
+
+/// Runs `app` on a screen of `size`, feeding `events` in order, and returns the final screen.
+///
+/// `<tick:N>` delivers a frame only while the app animates (`tickInterval` not nil), as the
+/// interactive loop would; a resize changes the screen and tells the app.
+func runHeadless<A: TerminalApp>(_ app: A, events: [KeyEvent], size: Size,
+                                 caps: TerminalCapabilities) -> HeadlessRun<A> {
+    var app = app
+    var size = size
+    var quit = false
+    feeding: for event in events {
+        var effects: [Effect] = []
+        switch event {
+        case .key(let key):
+            effects = app.update(.key(key))
+        case .tick(let frames):
+            for _ in 0..<frames where app.tickInterval != nil {
+                effects = app.update(.tick)
+                if effects.contains(.quit) { break }
+            }
+        case .resize(let newSize):
+            size = newSize
+            effects = app.update(.resize(newSize))
+        }
+        if effects.contains(.quit) {
+            quit = true
+            break feeding
+        }
+    }
+    return HeadlessRun(app: app, screen: renderFrame(app, size: size, caps: caps), quit: quit)
+}
