@@ -1,10 +1,39 @@
 import ArgumentParser
 
-/// `memtop capture` (placeholder until its issue lands).
+/// `memtop capture DIR`: saves this machine's memory state for `--from DIR`
+/// (DESIGN.md, "Command line"). Reads /proc and /sys only; writes only under DIR.
 struct CaptureCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "capture")
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Save this machine's memory state into DIR, for 'inspect --from DIR'.",
+        discussion: """
+            Copies /proc/{zoneinfo,buddyinfo,pagetypeinfo,vmstat,meminfo,iomem}, the kernel
+            release, /proc/kpageflags and /proc/kpagecount (xz-compressed) and the memory-block
+            files of /sys/devices/system/memory. Without root some files are unreadable; they
+            are skipped and listed on stderr.
+            """)
+
+    @Argument(help: "Directory to write (created if needed).")
+    var directory: String
+
+    @Option(name: .customLong("from"), help: .hidden)
+    var from: String?
 
     func run() throws {
-        throw ValidationError("'capture' is not built yet")
+        var captured: LiveCapture.Outcome?
+        try LiveError.exitingOnFailure {
+            let source = try from.map(LiveSource.savedCopy(at:)) ?? .machine
+            captured = try LiveCapture(source: source, destination: directory).run()
+        }
+        guard let outcome = captured else { return }
+        for line in outcome.skipped {
+            FileHandleOutput.standardError.write("memtop: skipped: \(line)\n")
+        }
+        for line in outcome.notes {
+            FileHandleOutput.standardError.write("memtop: \(line)\n")
+        }
+        FileHandleOutput.standardOutput.write(
+            "captured \(outcome.written.count) files into \(directory)"
+                + (outcome.skipped.isEmpty ? "" : " (\(outcome.skipped.count) skipped)") + "\n")
     }
 }

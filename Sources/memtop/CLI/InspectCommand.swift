@@ -19,9 +19,11 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let source = try from.map(LiveSource.savedCopy(at:)) ?? .machine
-        let report = try LiveInspector(source: source).report()
-        try print(report, json: json, limits: LiveInspector.limits)
+        try LiveError.exitingOnFailure {
+            let source = try from.map(LiveSource.savedCopy(at:)) ?? .machine
+            let report = try LiveInspector(source: source).report()
+            try print(report, json: json, limits: LiveInspector.limits)
+        }
     }
 
     /// Writes the report to stdout; what could not be read also goes to stderr, one line each.

@@ -14,6 +14,8 @@ enum LiveError: Error, Equatable, CustomStringConvertible {
     case xzFailed(path: String, status: Int32, message: String)
     /// The `--from` directory itself cannot be used.
     case unusableRoot(path: String, reason: String)
+    /// The `capture` directory cannot be created or written.
+    case unusableDestination(path: String, reason: String)
 
     var description: String {
         switch self {
@@ -31,6 +33,24 @@ enum LiveError: Error, Equatable, CustomStringConvertible {
             return "\(path): xz -dc failed (exit \(status))" + (trimmed.isEmpty ? "" : ": \(trimmed)")
         case let .unusableRoot(path, reason):
             return "cannot read --from directory \(path): \(reason)"
+        case let .unusableDestination(path, reason):
+            return "cannot write capture directory \(path): \(reason)"
+        }
+    }
+}
+
+import ArgumentParser
+
+extension LiveError {
+    /// Runs a command's body; a `LiveError` that stops the whole command (an unusable --from
+    /// directory) becomes one "memtop: ..." line on stderr and exit status 2, without
+    /// ArgumentParser's "Error:" prefix and usage text.
+    static func exitingOnFailure(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as LiveError {
+            FileHandleOutput.standardError.write("memtop: \(error)\n")
+            throw ExitCode(2)
         }
     }
 }

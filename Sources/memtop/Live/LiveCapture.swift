@@ -1,0 +1,206 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Saves a machine's memory state into a directory that `--from` reads: the /proc text files,
+/// kpageflags and kpagecount compressed with `xz`, and the memory-block sysfs files (the nodeN
+/// link becomes an empty file of that name).
+///
+/// It only reads from the source; everything is written under the destination, which may not be
+/// inside /proc or /sys. Files that cannot be read are skipped and listed, the rest is written.
+struct LiveCapture {
+    let source: LiveSource
+    let destination: String
+
+    struct Outcome: Equatable {
+        var written: [String] = []
+        /// "path: reason" for every file that was not captured.
+        var skipped: [String] = []
+        /// Things the user should know that are not failures (no xz: stored uncompressed).
+        var notes: [String] = []
+    }
+
+    static let procTexts = ["zoneinfo", "buddyinfo", "pagetypeinfo", "vmstat", "meminfo", "iomem"]
+    static let blockFiles = ["state", "online", "phys_index", "phys_device", "removable", "valid_zones"]
+
+    /// Throws only when the destination cannot be used at all.
+    func run() throws -> Outcome {
+        try prepareDestination()
+        var outcome = Outcome()
+        func copy(_ from: String, to: String) {
+            do {
+                let bytes = try source.readBytes(from, limit: 64 << 20)
+                try write(bytes, to: to)
+                outcome.written.append(to)
+            } catch {
+                outcome.skipped.append("\(error)")
+            }
+        }
+        for name in Self.procTexts { copy("proc/" + name, to: "proc/" + name) }
+        do {
+            try write(Array((try source.kernelRelease() + "\n").utf8), to: "proc/kernel-release")
+            outcome.written.append("proc/kernel-release")
+        } catch {
+            outcome.skipped.append("\(error)")
+        }
+        for name in ["kpageflags", "kpagecount"] {
+            captureArray("proc/" + name, into: &outcome)
+        }
+        let memory = MemoryBlocks.directory
+        copy(memory + "/block_size_bytes", to: memory + "/block_size_bytes")
+        copy(memory + "/auto_online_blocks", to: memory + "/auto_online_blocks")
+        do {
+            for name in try source.list(memory) where name.hasPrefix("memory") && Int(name.dropFirst(6)) != nil {
+                let dir = memory + "/" + name
+                for file in Self.blockFiles where source.exists(dir + "/" + file) {
+                    copy(dir + "/" + file, to: dir + "/" + file)
+                }
+                if let entries = try? source.list(dir) {
+                    for node in entries where node.hasPrefix("node") && Int(node.dropFirst(4)) != nil {
+                        do {
+                            try write([], to: dir + "/" + node)
+                        } catch {
+                            outcome.skipped.append("\(error)")
+                        }
+                    }
+                }
+            }
+        } catch {
+            outcome.skipped.append("\(error)")
+        }
+        return outcome
+    }
+
+    /// kpageflags / kpagecount: compressed through `xz -c`, or stored plain when xz is missing.
+    /// A saved copy's .xz file is copied as it is.
+    private func captureArray(_ relative: String, into outcome: inout Outcome) {
+        let target = destinationPath(relative)
+        if !source.isMachine && !source.exists(relative) && source.exists(relative + ".xz") {
+            do {
+                let fromFD = try openRead(source.path(relative + ".xz"))
+                defer { close(fromFD) }
+                try pipeThrough(nil, input: fromFD, to: target + ".xz")
+                outcome.written.append(relative + ".xz")
+            } catch {
+                outcome.skipped.append("\(error)")
+            }
+            return
+        }
+        do {
+            let fromFD = try openRead(source.path(relative))
+            defer { close(fromFD) }
+            if let xz = Executables.find("xz") {
+                try pipeThrough(xz, input: fromFD, to: target + ".xz")
+                outcome.written.append(relative + ".xz")
+            } else {
+                try pipeThrough(nil, input: fromFD, to: target)
+                outcome.written.append(relative)
+                outcome.notes.append("\(relative): stored uncompressed: the 'xz' program is not installed")
+            }
+        } catch {
+            outcome.skipped.append("\(error)")
+        }
+    }
+
+    /// Copies `input` to `path`, through the program `xz -c` when given.
+    private func pipeThrough(_ xz: String?, input: Int32, to path: String) throws {
+        let outFD = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard outFD >= 0 else { throw LiveError.unreadable(path: path, reason: "cannot create: " + Errno.current) }
+        defer { close(outFD) }
+        guard let xz else {
+            try copyFD(input, to: outFD, path: path)
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: xz)
+        process.arguments = ["-c", "-3"]
+        process.standardInput = FileHandle(fileDescriptor: input, closeOnDealloc: false)
+        process.standardOutput = FileHandle(fileDescriptor: outFD, closeOnDealloc: false)
+        let errors = Pipe()
+        process.standardError = errors
+        do { try process.run() } catch {
+            throw LiveError.xzFailed(path: path, status: -1, message: "\(error)")
+        }
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw LiveError.xzFailed(path: path, status: process.terminationStatus,
+                                     message: String(decoding: message, as: UTF8.self))
+        }
+    }
+
+    private func copyFD(_ input: Int32, to output: Int32, path: String) throws {
+        // Whole u64 entries: /proc/kpage* reject reads that are not a multiple of 8 bytes.
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LiveError.unreadable(path: path, reason: Errno.current)
+            }
+            if n == 0 { return }
+            try writeAll(buffer[0..<n], to: output, path: path)
+        }
+    }
+
+    private func openRead(_ path: String) throws -> Int32 {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw LiveError.unreadable(path: path, reason: Errno.current) }
+        return fd
+    }
+
+    private func destinationPath(_ relative: String) -> String { destination + "/" + relative }
+
+    private func write(_ bytes: [UInt8], to relative: String) throws {
+        let path = destinationPath(relative)
+        try makeDirectories(String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]))
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw LiveError.unreadable(path: path, reason: "cannot create: " + Errno.current) }
+        defer { close(fd) }
+        try writeAll(bytes[...], to: fd, path: path)
+    }
+
+    private func writeAll(_ bytes: ArraySlice<UInt8>, to fd: Int32, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return Glibc.write(fd, base + offset, raw.count - offset)
+            }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw LiveError.unreadable(path: path, reason: "cannot write: " + Errno.current) }
+            offset += n
+        }
+    }
+
+    private func makeDirectories(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw LiveError.unusableDestination(path: path, reason: "cannot create directory")
+        }
+    }
+
+    /// Creates the destination's proc/ and sys/ folders, refusing /proc, /sys and /dev, both as
+    /// written and after resolving links.
+    private func prepareDestination() throws {
+        let cwd = FileManager.default.currentDirectoryPath
+        let lexical = destination.hasPrefix("/") ? destination : cwd + "/" + destination
+        try refuseSystemPaths(URL(fileURLWithPath: lexical).standardizedFileURL.path)
+        try makeDirectories(destination)
+        guard let resolved = realpath(destination, nil) else {
+            throw LiveError.unusableDestination(path: destination, reason: Errno.current)
+        }
+        let real = String(cString: resolved)
+        free(resolved)
+        try refuseSystemPaths(real)
+        for dir in ["proc", MemoryBlocks.directory] { try makeDirectories(destinationPath(dir)) }
+    }
+
+    private func refuseSystemPaths(_ path: String) throws {
+        for forbidden in ["/proc", "/sys", "/dev"] where path == forbidden || path.hasPrefix(forbidden + "/") {
+            throw LiveError.unusableDestination(path: destination, reason: "memtop never writes under \(forbidden)")
+        }
+    }
+}
