@@ -38,9 +38,9 @@ enum PageKind: String, CaseIterable, Codable, Sendable {
 /// How tails of free buddy blocks read in /proc/kpageflags.
 ///
 /// `stable_page_flags()` (fs/proc/page.c) sets KPF_BUDDY on the head page via PageBuddy() and on
-/// every other page of a free block via `page_count(page) == 0 && is_free_buddy_page(page)`; all
-/// kernels memtop targets (5.x, 6.x) do this, and the captures show it. Older kernels marked
-/// only the head, so the order of a free block has to be inferred: the rule then extends a
+/// every other page of a free block via `page_count(page) == 0 && is_free_buddy_page(page)`;
+/// current kernels do this and the 6.18 capture shows it; memtop assumes it from 5.0 on (the
+/// exact release that started it is not checked). Older kernels marked only the head, so the order of a free block has to be inferred: the rule then extends a
 /// KPF_BUDDY head over the following pages that read flags 0 and mapcount 0, up to the largest
 /// naturally aligned block of at most 2^MAX_PAGE_ORDER pages starting at the head, and stops at
 /// the first page with any flag. That is an upper bound (a flagless kernel allocation right
