@@ -1,0 +1,217 @@
+extension Machine {
+    /// Boots a machine: lays out nodes and zones, initialises the memmap, reserves bootmem,
+    /// frees the rest to the buddy allocator, sets watermarks and per-cpu lists, then lets the
+    /// workload start (`warmupTicks` ticks).
+    public init(config: MachineConfig, warmupTicks: Int? = nil) throws(ConfigError) {
+        try config.validate()
+        self.config = config
+        let g = config.geometry
+        let totalBlocks = config.blockCount
+        let pageCount = totalBlocks * g.pagesPerBlock
+        pages = PageArrays(count: pageCount)
+        let pageblocks = pageCount >> g.pageblockOrder
+        pageblockMT = Array(repeating: UInt8(MigrateType.movable.rawValue), count: pageblocks)
+        pageblockIsolated = Array(repeating: false, count: pageblocks)
+        pageblockZone = Array(repeating: 255, count: pageblocks)
+        rng = SeededRandom(seed: config.seed)
+        zones = []
+        nodes = []
+        blocks = []
+        lruAddBatch = Array(repeating: [], count: config.cpus)
+
+        let layout = ZoneLayout(config: config)
+        for n in 0..<config.nodes {
+            let range = layout.nodeRanges[n]
+            let cpus = (0..<config.cpus).filter { $0 % config.nodes == n }.map(CPU.init)
+            var indices: [Int] = []
+            for t in ZoneType.allCases {
+                let r = layout.zoneRanges[n][t.rawValue]
+                indices.append(zones.count)
+                zones.append(Zone(node: NodeID(n), type: t, start: PFN(r.lowerBound), spanned: r.count,
+                                  maxOrder: g.maxOrder, cpus: config.cpus))
+            }
+            nodes.append(Node(id: NodeID(n), startPFN: PFN(range.lowerBound), endPFN: PFN(range.upperBound),
+                              cpus: cpus, zoneIndices: indices))
+        }
+        for b in 0..<totalBlocks {
+            let start = b * g.pagesPerBlock
+            let present = max(0, min(config.totalPages, start + g.pagesPerBlock) - start)
+            let node = layout.nodeRanges.firstIndex { $0.contains(start) } ?? 0
+            blocks.append(MemoryBlock(id: BlockID(b), node: NodeID(node), state: .online, presentPages: present))
+        }
+        memmapInit(layout: layout)
+        memblockFreeAll()
+        initPerZoneWmarkMin()
+        for z in zones.indices { setPageset(zone: z) }
+        bootKernelAllocations()
+        let warmup = warmupTicks ?? 200
+        for _ in 0..<warmup { step() }
+        _ = drainEvents()
+    }
+
+    /// `memmap_init()`: links every present page to its zone and marks pageblocks Movable;
+    /// reserves what memblock handed out at boot; initialises the hole at the end of a section
+    /// as reserved (the memmap-roundup fix) or leaves garbage there without it.
+    mutating func memmapInit(layout: ZoneLayout) {
+        let g = geometry
+        for (zi, zone) in zones.enumerated() where zone.spanned > 0 {
+            for pb in stride(from: zone.startPFN.raw, to: zone.endPFN.raw, by: g.pagesPerPageblock) {
+                pageblockZone[pb >> g.pageblockOrder] = UInt8(zi)
+            }
+        }
+        for p in 0..<pages.count {
+            if p >= config.totalPages {
+                if config.has(.memmapRoundup) {
+                    pages.reset(p, to: .hole)
+                    pages.set(p, .reserved)
+                } else {
+                    pages.reset(p, to: .garbage)
+                    pages.flags[p] = UInt16(truncatingIfNeeded: rng.next()) | PageFlags.lru.rawValue
+                    pages.refcount[p] = UInt8(truncatingIfNeeded: rng.next() | 1)
+                }
+                continue
+            }
+            pages.reset(p, to: layout.isReserved(p) ? .reserved : .free)
+            if layout.isReserved(p) { pages.set(p, .reserved); pages.refcount[p] = 1 }
+        }
+        // Hole pages are spanned by the last zone but not present.
+        for (zi, zone) in zones.enumerated() where zone.spanned > 0 {
+            let present = max(0, min(zone.endPFN.raw, config.totalPages) - zone.startPFN.raw)
+            zones[zi].present = present
+            var reserved = 0
+            for p in zone.startPFN.raw..<(zone.startPFN.raw + present) where layout.isReserved(p) { reserved += 1 }
+            zones[zi].managed = present - reserved
+        }
+        // The hole belongs to the last zone of the last node.
+        if config.totalPages < pages.count, let last = zones.lastIndex(where: { $0.spanned > 0 }) {
+            let end = zones[last].endPFN.raw
+            if end < pages.count {
+                zones[last].spanned += pages.count - end
+                for pb in stride(from: end, to: pages.count, by: g.pagesPerPageblock) {
+                    pageblockZone[pb >> g.pageblockOrder] = UInt8(last)
+                }
+            }
+        }
+    }
+
+    /// `memblock_free_all()`: every page memblock did not reserve goes to the buddy allocator in
+    /// the largest aligned chunks, in ascending order, to the tail of the lists.
+    mutating func memblockFreeAll() {
+        for (zi, zone) in zones.enumerated() where zone.present > 0 {
+            var p = zone.startPFN.raw
+            let end = zone.startPFN.raw + zone.present
+            while p < end {
+                guard pages.kindOf(p) == .free else { p += 1; continue }
+                var order = min(geometry.maxOrder, p == 0 ? geometry.maxOrder : p.trailingZeroBitCount)
+                while order > 0 && !(p + order.pagesCount <= end && (p..<(p + order.pagesCount)).allSatisfy({ pages.kindOf($0) == .free })) {
+                    order -= 1
+                }
+                freeOnePage(p, order: order, mt: effectiveMT(p), zone: zi, toTail: true)
+                p += order.pagesCount
+            }
+        }
+    }
+
+    /// `init_per_zone_wmark_min()` and `__setup_per_zone_wmarks()`: min_free_kbytes from the
+    /// square root of low memory, shared by the kernel zones in proportion to their size;
+    /// ZONE_MOVABLE gets a small fixed min; low and high sit a step above.
+    mutating func initPerZoneWmarkMin() {
+        let lowmemPages = zones.filter { $0.type != .movable }.reduce(0) { $0 + $1.managed }
+        let lowmemKB = lowmemPages * geometry.pageSize / 1024
+        let minFreeKB = min(262_144, max(128, Int(Double(lowmemKB * 16).squareRoot())))
+        let minPages = minFreeKB * 1024 / geometry.pageSize
+        for z in zones.indices {
+            let managed = zones[z].managed
+            var wmin: Int
+            if zones[z].type == .movable {
+                wmin = min(128, max(32, managed / 1024))
+            } else {
+                wmin = lowmemPages > 0 ? minPages * managed / lowmemPages : 0
+            }
+            if managed == 0 { wmin = 0 }
+            let step = max(wmin / 4, managed * 10 / 10_000)
+            zones[z].watermarks = Watermarks(min: wmin, low: wmin + step, high: wmin + 2 * step)
+        }
+    }
+
+    /// Kernel memory allocated early: slab caches and page tables in the kernel zones.
+    mutating func bootKernelAllocations() {
+        let count = max(8, config.totalPages / 200)
+        for i in 0..<count {
+            let cpu = i % config.cpus
+            let gfp: GFP = i % 3 == 0 ? .kernelReclaimable : .kernel
+            guard allocSlabPage(gfp: gfp, node: i % config.nodes, cpu: cpu) != nil else { break }
+        }
+    }
+}
+
+/// Where nodes, zones and boot-time reservations fall, computed from the configuration the
+/// way x86_64 does it, scaled to the geometry.
+struct ZoneLayout {
+    var nodeRanges: [Range<Int>] = []
+    /// Per node, per zone type.
+    var zoneRanges: [[Range<Int>]] = []
+    var reservedRanges: [Range<Int>] = []
+
+    init(config: MachineConfig) {
+        let g = config.geometry
+        let totalBlocks = config.blockCount
+        let pagesPerBlock = g.pagesPerBlock
+        var start = 0
+        for n in 0..<config.nodes {
+            let blocks = totalBlocks / config.nodes + (n < totalBlocks % config.nodes ? 1 : 0)
+            nodeRanges.append(start..<(start + blocks * pagesPerBlock))
+            start += blocks * pagesPerBlock
+        }
+        let total = totalBlocks * pagesPerBlock
+        let align = g.pagesPerPageblock
+        let dmaEnd = max(align, Int(Double(16 << 20) * g.scale) / g.pageSize / align * align)
+        let dma32End = max(dmaEnd, Int(Double(1 << 32) * g.scale) / g.pageSize / pagesPerBlock * pagesPerBlock)
+        // ZONE_MOVABLE comes out of the highest kernel zone present (`movable_zone`).
+        let movableZoneStart = total > dma32End ? dma32End : dmaEnd
+        let totalPages = config.totalPages
+        var movable = 0
+        if let mc = config.movablecore { movable = mc.pages(of: totalPages, pageSize: g.pageSize) }
+        if let kc = config.kernelcore {
+            let fromKernelcore = max(0, totalPages - kc.pages(of: totalPages, pageSize: g.pageSize))
+            movable = config.movablecore == nil ? fromKernelcore : min(movable, fromKernelcore)
+        }
+        let chunk = (g.maxOrder).pagesCount
+        for n in 0..<config.nodes {
+            let r = nodeRanges[n]
+            let nodeEnd = min(r.upperBound, max(r.lowerBound, totalPages))
+            let share = movable * r.count / max(1, total)
+            let eligibleStart = max(r.lowerBound, movableZoneStart)
+            var movableStart = max(eligibleStart, nodeEnd - share)
+            // The kernel rounds zone_movable_pfn up to a MAX_PAGE_ORDER boundary.
+            movableStart = (movableStart + chunk - 1) / chunk * chunk
+            if movableStart >= nodeEnd || share == 0 { movableStart = r.upperBound }
+            func clip(_ lo: Int, _ hi: Int) -> Range<Int> {
+                let a = max(lo, r.lowerBound), b = min(hi, r.upperBound)
+                return a < b ? a..<b : r.lowerBound..<r.lowerBound
+            }
+            let kernelTop = min(r.upperBound, movableStart)
+            zoneRanges.append([
+                clip(0, min(dmaEnd, kernelTop)),
+                clip(dmaEnd, min(dma32End, kernelTop)),
+                clip(dma32End, kernelTop),
+                movableStart < r.upperBound ? movableStart..<r.upperBound : r.upperBound..<r.upperBound,
+            ])
+        }
+        // Boot reservations: the low 1 MiB (BIOS, real mode), the kernel image at 16 MiB, and
+        // each node's memmap (64 bytes of struct page per page) at the node's top, where
+        // memblock allocates top-down, even inside what becomes ZONE_MOVABLE.
+        let low = max(1, Int(Double(1 << 20) * g.scale) / g.pageSize)
+        reservedRanges.append(0..<low)
+        let imageStart = dmaEnd
+        let imagePages = max(1, Int(Double(32 << 20) * g.scale) / g.pageSize)
+        reservedRanges.append(imageStart..<min(totalPages, imageStart + imagePages))
+        for r in nodeRanges {
+            let top = min(r.upperBound, totalPages)
+            let memmap = max(1, r.count * 64 / g.pageSize)
+            if top - memmap > r.lowerBound { reservedRanges.append((top - memmap)..<top) }
+        }
+    }
+
+    func isReserved(_ p: Int) -> Bool { reservedRanges.contains { $0.contains(p) } }
+}

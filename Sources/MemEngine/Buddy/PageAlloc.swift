@@ -1,0 +1,76 @@
+/// What an allocation asks for (the parts of a gfp mask the model needs).
+public struct GFP: Codable, Equatable, Sendable {
+    /// The migratetype its pages come from (`gfp_migratetype()`).
+    public var mt: MigrateType
+    /// The highest zone it may use (`gfp_zone()`).
+    public var highestZone: ZoneType
+    /// Nodes it may use (nil: all). `alloc_migration_target()` passes a nodemask.
+    public var nodemask: [Bool]?
+    /// Atomic allocations may dip below the low watermark to min.
+    public var atomic = false
+
+    /// GFP_HIGHUSER_MOVABLE: anonymous memory and page cache of user space.
+    public static let highUserMovable = GFP(mt: .movable, highestZone: .movable)
+    /// GFP_KERNEL: kernel allocations (page tables, unreclaimable slab).
+    public static let kernel = GFP(mt: .unmovable, highestZone: .normal)
+    /// GFP_KERNEL | __GFP_RECLAIMABLE: reclaimable slab (dentries, inodes).
+    public static let kernelReclaimable = GFP(mt: .reclaimable, highestZone: .normal)
+    /// GFP_USER | __GFP_MOVABLE | __GFP_RETRY_MAYFAIL: migration targets of memory offlining.
+    public static let migrationTarget = GFP(mt: .movable, highestZone: .movable)
+}
+
+extension Machine {
+    /// The nodes in the order a zonelist visits them: the preferred node first, then by
+    /// distance (`build_zonelists()` with node order).
+    func nodeOrder(preferred: Int) -> [Int] {
+        nodes.indices.sorted { a, b in
+            let da = abs(a - preferred), db = abs(b - preferred)
+            return da != db ? da < db : a < b
+        }
+    }
+
+    /// `zone_watermark_ok()`: enough free pages left above `mark` after taking 2^order.
+    func watermarkOK(zone z: Int, order: Int, mark: Int) -> Bool {
+        zones[z].freePages - order.pagesCount + 1 > mark
+    }
+
+    /// Allocates 2^order pages (`__alloc_pages()`): walks the zonelist from the preferred node's
+    /// highest allowed zone down, then the other nodes; first at the low watermark, then at min.
+    /// Order-0 pages come from the per-cpu lists. Returns the first pfn and its zone.
+    mutating func allocPages(order: Int, gfp: GFP, preferredNode: Int, cpu: Int) -> (pfn: Int, zone: Int)? {
+        let order0 = order == 0
+        for pass in 0..<2 {
+            for n in nodeOrder(preferred: preferredNode) {
+                if let mask = gfp.nodemask, !mask[n] { continue }
+                for z in nodes[n].zoneIndices.reversed() where zones[z].type <= gfp.highestZone {
+                    guard zones[z].managed > 0 else { continue }
+                    let mark = pass == 0 && !gfp.atomic ? zones[z].watermarks.low : zones[z].watermarks.min
+                    guard watermarkOK(zone: z, order: order, mark: mark) else { continue }
+                    let got = order0 && zones[z].pcp[cpu].high > 0
+                        ? rmqueuePCP(zone: z, cpu: cpu, mt: gfp.mt)
+                        : rmqueue(zone: z, order: order, mt: gfp.mt)
+                    if let p = got {
+                        if eventFilter.contains(.allocator) {
+                            emit(.allocator, "alloc_pages", pfn: p, order: order,
+                                 detail: "node\(n) \(zones[z].name) \(gfp.mt)")
+                        }
+                        return (p, z)
+                    }
+                }
+            }
+        }
+        vmstat.allocFailures += 1
+        return nil
+    }
+
+    /// Frees pages that the caller has already emptied (`__free_pages()`): order 0 through the
+    /// per-cpu lists, larger blocks straight to the buddy.
+    mutating func freePages(_ p: Int, order: Int, cpu: Int) {
+        for q in p..<(p + order.pagesCount) { pages.reset(q, to: .free) }
+        if order == 0 {
+            freeUnrefPage(p, cpu: cpu)
+        } else if let z = zoneIndex(of: p) {
+            freeOnePage(p, order: order, mt: effectiveMT(p), zone: z)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+/// The simulated machine: physical memory, zones, allocator, LRU, processes and the hot-remove
+/// operation in flight. A value: a copy is a snapshot, and the same seed and inputs give the
+/// same events and the same state.
+public struct Machine: Codable, Equatable, Sendable {
+    public let config: MachineConfig
+    public var geometry: Geometry { config.geometry }
+
+    var pages: PageArrays
+    /// Per pageblock: the migratetype (`get_pageblock_migratetype()` without isolation).
+    var pageblockMT: [UInt8]
+    /// Per pageblock: PB_migrate_isolate (a bit of its own since Linux 6.16, so that undoing
+    /// isolation restores the migratetype the block had).
+    var pageblockIsolated: [Bool]
+    /// Per pageblock: index into `zones` (the zone its pages are linked to), or 255.
+    var pageblockZone: [UInt8]
+
+    public internal(set) var zones: [Zone]
+    public internal(set) var nodes: [Node]
+    public internal(set) var blocks: [MemoryBlock]
+
+    /// Per cpu: pages waiting in the LRU add batch (`cpu_fbatches.lru_add`).
+    var lruAddBatch: [[UInt32]]
+    /// `lru_cache_disable()` nesting count: while > 0, new LRU pages skip the batches.
+    public internal(set) var lruCacheDisabled = 0
+
+    var processes: [Process] = []
+    var anonVMAs: [AnonVMA] = []
+    var alivePIDs: [Int] = []
+    var files: [CachedFile] = []
+    /// Slab pages, in no particular order; a slab page's `index` is its position here.
+    var slabPages: [UInt32] = []
+    /// Swap slots: the content token held by each slot, or nil when the slot is free.
+    var swapSlots: [SwapSlot?] = []
+    var freeSwapSlots: [Int] = []
+    /// Pages under I/O started by the workload: writeback, swap-out and swap-in completions.
+    var inFlightIO: [PendingIO] = []
+
+    public internal(set) var tick = 0
+    var rng: SeededRandom
+    public var workloadEnabled = true
+    public var eventFilter: EventFilter = [.hotplug, .workload]
+    public internal(set) var events: [Event] = []
+    /// Oldest events are dropped past this many (the UI's log and the trace drain them).
+    public var eventLimit = 4096
+
+    public internal(set) var vmstat = VMStat()
+
+    /// The hot-remove or hot-add operation in flight, if any.
+    public internal(set) var operation: HotplugOperation?
+
+    public var pageCount: Int { pages.count }
+}
+
+/// The content a swap slot holds: whose page and which one.
+struct SwapSlot: Codable, Equatable, Sendable {
+    var pid: UInt32
+    var index: UInt32
+}
+
+/// I/O the workload started that completes some ticks later.
+struct PendingIO: Codable, Equatable, Sendable {
+    enum Kind: UInt8, Codable, Sendable { case writeback, swapOut, swapIn, swapInMap }
+    var kind: Kind
+    var pfn: UInt32
+    var due: Int
+}
+
+/// Counters of /proc/vmstat that the model keeps.
+public struct VMStat: Codable, Equatable, Sendable {
+    public internal(set) var pgmigrateSuccess = 0
+    public internal(set) var pgmigrateFail = 0
+    public internal(set) var pswpin = 0
+    public internal(set) var pswpout = 0
+    public internal(set) var pgfault = 0
+    public internal(set) var allocFailures = 0
+    public internal(set) var compactStall = 0
+}
+
+extension Machine {
+    /// Records an event if its class is switched on.
+    mutating func emit(_ cls: EventFilter, _ fn: String, block: Int? = nil, pfn: Int? = nil, toPFN: Int? = nil,
+                       order: Int? = nil, detail: String? = nil) {
+        guard eventFilter.contains(cls) else { return }
+        events.append(Event(tick: tick, fn: fn, block: block, pfn: pfn, toPFN: toPFN, order: order, detail: detail))
+        if events.count > eventLimit + eventLimit / 4 {
+            events.removeFirst(events.count - eventLimit)
+        }
+    }
+
+    /// Hands the recorded events to the caller and forgets them.
+    public mutating func drainEvents() -> [Event] {
+        defer { events.removeAll(keepingCapacity: true) }
+        return events
+    }
+
+    // MARK: pfn lookups
+
+    @inline(__always) func pageblockIndex(_ p: Int) -> Int { p >> geometry.pageblockOrder }
+
+    /// The zone index a pfn is linked to (`page_zone()`), or nil for holes and offline blocks
+    /// without a zone.
+    @inline(__always) func zoneIndex(of p: Int) -> Int? {
+        let z = pageblockZone[pageblockIndex(p)]
+        return z == 255 ? nil : Int(z)
+    }
+
+    /// `get_pageblock_migratetype()`: Isolate while the block is isolated.
+    @inline(__always) func effectiveMT(_ p: Int) -> MigrateType {
+        let pb = pageblockIndex(p)
+        return pageblockIsolated[pb] ? .isolate : (MigrateType(rawValue: Int(pageblockMT[pb])) ?? .movable)
+    }
+
+    @inline(__always) func isIsolated(_ p: Int) -> Bool { pageblockIsolated[pageblockIndex(p)] }
+
+    func blockRange(_ b: BlockID) -> Range<Int> {
+        let s = b.raw * geometry.pagesPerBlock
+        return s..<min(s + geometry.pagesPerBlock, pages.count)
+    }
+}

@@ -1,0 +1,105 @@
+/// Per-page state in struct-of-arrays form: 14 bytes a page (the kernel's struct page is 64).
+///
+/// `owner`/`index` are the kernel's `page->mapping`/`page->index`: who the content belongs to
+/// and where in it; together they are the page's content token, written when the page is filled
+/// and carried by migration. Free and per-cpu pages have no content, so, like the kernel's
+/// `page->lru` union, the same words link them into their free list (`next`/`prev`).
+public struct PageArrays: Codable, Equatable, Sendable {
+    var kind: [UInt8]
+    var flags: [UInt16]
+    /// Free pages: buddy order (low nibble) and the free list's migratetype (high nibble).
+    /// Per-cpu pages: the pcp list's migratetype (high nibble).
+    var orderMT: [UInt8]
+    var refcount: [UInt8]
+    var mapcount: [UInt8]
+    var owner: [UInt32]
+    var index: [UInt32]
+
+    static let none: UInt32 = .max
+
+    init(count: Int) {
+        kind = Array(repeating: PageKind.hole.rawValue, count: count)
+        flags = Array(repeating: 0, count: count)
+        orderMT = Array(repeating: 0, count: count)
+        refcount = Array(repeating: 0, count: count)
+        mapcount = Array(repeating: 0, count: count)
+        owner = Array(repeating: Self.none, count: count)
+        index = Array(repeating: Self.none, count: count)
+    }
+
+    var count: Int { kind.count }
+
+    /// Bytes held per page by these arrays.
+    static let bytesPerPage = 1 + 2 + 1 + 1 + 1 + 4 + 4
+
+    @inline(__always) func kindOf(_ p: Int) -> PageKind { PageKind(rawValue: kind[p]) ?? .hole }
+    @inline(__always) mutating func setKind(_ p: Int, _ k: PageKind) { kind[p] = k.rawValue }
+    @inline(__always) func flagsOf(_ p: Int) -> PageFlags { PageFlags(rawValue: flags[p]) }
+    @inline(__always) func has(_ p: Int, _ f: PageFlags) -> Bool { flags[p] & f.rawValue != 0 }
+    @inline(__always) mutating func set(_ p: Int, _ f: PageFlags) { flags[p] |= f.rawValue }
+    @inline(__always) mutating func clear(_ p: Int, _ f: PageFlags) { flags[p] &= ~f.rawValue }
+    @inline(__always) func order(_ p: Int) -> Int { Int(orderMT[p] & 0xF) }
+    @inline(__always) func listMT(_ p: Int) -> MigrateType { MigrateType(rawValue: Int(orderMT[p] >> 4)) ?? .movable }
+    @inline(__always) mutating func setOrderMT(_ p: Int, order: Int, mt: MigrateType) {
+        orderMT[p] = UInt8(order) | UInt8(mt.rawValue) << 4
+    }
+
+    /// Resets a page to an empty, unowned frame of the given kind.
+    mutating func reset(_ p: Int, to k: PageKind) {
+        kind[p] = k.rawValue
+        flags[p] = 0
+        orderMT[p] = 0
+        refcount[p] = 0
+        mapcount[p] = 0
+        owner[p] = Self.none
+        index[p] = Self.none
+    }
+}
+
+/// A doubly linked list threaded through `PageArrays.owner`/`index` (next/prev), as the kernel
+/// threads free lists through `page->buddy_list` and `page->pcp_list`.
+public struct PageList: Codable, Equatable, Sendable {
+    var head: UInt32 = PageArrays.none
+    var tail: UInt32 = PageArrays.none
+    public internal(set) var count = 0
+
+    var isEmpty: Bool { head == PageArrays.none }
+    var first: Int? { head == PageArrays.none ? nil : Int(head) }
+    var last: Int? { tail == PageArrays.none ? nil : Int(tail) }
+
+    mutating func pushFront(_ p: Int, in pages: inout PageArrays) {
+        pages.owner[p] = head
+        pages.index[p] = PageArrays.none
+        if head != PageArrays.none { pages.index[Int(head)] = UInt32(p) } else { tail = UInt32(p) }
+        head = UInt32(p)
+        count += 1
+    }
+
+    mutating func pushBack(_ p: Int, in pages: inout PageArrays) {
+        pages.owner[p] = PageArrays.none
+        pages.index[p] = tail
+        if tail != PageArrays.none { pages.owner[Int(tail)] = UInt32(p) } else { head = UInt32(p) }
+        tail = UInt32(p)
+        count += 1
+    }
+
+    mutating func remove(_ p: Int, in pages: inout PageArrays) {
+        let next = pages.owner[p], prev = pages.index[p]
+        if prev != PageArrays.none { pages.owner[Int(prev)] = next } else { head = next }
+        if next != PageArrays.none { pages.index[Int(next)] = prev } else { tail = prev }
+        pages.owner[p] = PageArrays.none
+        pages.index[p] = PageArrays.none
+        count -= 1
+    }
+
+    /// The pfns on the list, head first (for invariants, statistics and tests).
+    func elements(in pages: PageArrays) -> [Int] {
+        var out: [Int] = []
+        var p = head
+        while p != PageArrays.none {
+            out.append(Int(p))
+            p = pages.owner[Int(p)]
+        }
+        return out
+    }
+}

@@ -1,0 +1,391 @@
+/// Why a hot-plug request was refused before it started.
+public enum HotplugError: Error, Equatable, Sendable, CustomStringConvertible {
+    case noSuchBlock(Int)
+    case alreadyOffline(BlockID)
+    case alreadyOnline(BlockID)
+    case busy
+    case zoneNotValid(BlockID, OnlineType)
+
+    public var description: String {
+        switch self {
+        case .noSuchBlock(let b): "no memory block \(b) (this machine has blocks 0 and up; see 'memtop inspect --sim')"
+        case .alreadyOffline(let b): "\(b) is already offline"
+        case .alreadyOnline(let b): "\(b) is already online"
+        case .busy: "another hot-plug operation is in flight"
+        case .zoneNotValid(let b, let t): "\(b) cannot be onlined as \(t.rawValue)"
+        }
+    }
+}
+
+extension Machine {
+    // MARK: starting and cancelling
+
+    /// Starts taking blocks offline, one after the other (writing `offline` to each block's
+    /// sysfs `state`). Advance it with `step()`, `stepPhase()` or `runOperation()`.
+    public mutating func startOffline(_ ids: [BlockID]) throws(HotplugError) {
+        guard operation == nil || operation?.isFinished == true else { throw .busy }
+        for b in ids {
+            guard b.raw >= 0, b.raw < blocks.count else { throw .noSuchBlock(b.raw) }
+            guard blocks[b.raw].state == .online else { throw .alreadyOffline(b) }
+        }
+        guard let first = ids.first else { return }
+        let range = blockRange(first)
+        let node = blocks[first.raw].node.raw
+        let cpu = nodes[node].cpus.first?.raw ?? 0
+        operation = HotplugOperation(kind: .offline, queue: ids, phase: .changeState,
+                                     startPFN: PFN(range.lowerBound), endPFN: PFN(range.upperBound),
+                                     cpu: CPU(cpu), scanPFN: PFN(range.lowerBound), startTick: tick)
+    }
+
+    /// A pending signal for the operation: the kernel notices it at the top of the migration
+    /// loop and backs off with EINTR ("signal backoff"), undoing everything.
+    public mutating func cancelOperation() {
+        guard operation?.isFinished == false else { return }
+        operation?.signalPending = true
+        emit(.hotplug, "signal_pending", block: operation?.block?.raw, detail: "offline will back off at the next check")
+    }
+
+    /// Forgets a finished operation.
+    public mutating func clearOperation() {
+        if operation?.isFinished == true { operation = nil }
+    }
+
+    /// Runs the operation to its end (or until `maxTicks` ticks have passed, then cancels it
+    /// and runs the rollback). A stall the engine notices is cancelled too when `cancelOnStall`.
+    public mutating func runOperation(maxTicks: Int = 10_000_000, cancelOnStall: Bool = true) {
+        let start = tick
+        while let op = operation, !op.isFinished {
+            if !op.signalPending && (tick - start >= maxTicks || (cancelOnStall && op.stall != nil)) {
+                cancelOperation()
+            }
+            step()
+        }
+    }
+
+    /// Advances until the phase changes or the operation ends (the N key).
+    public mutating func stepPhase() {
+        guard let op = operation, !op.isFinished else { return }
+        let phase = op.phase, block = op.block
+        var guardTicks = 0
+        repeat {
+            step()
+            guardTicks += 1
+        } while operation?.isFinished == false && operation?.phase == phase && operation?.block == block
+            && guardTicks < 1_000_000
+    }
+
+    // MARK: the state machine
+
+    mutating func stepOperation() {
+        guard var op = operation, !op.isFinished else { return }
+        op.ticks = tick - op.startTick
+        operation = op
+        switch op.kind {
+        case .offline: stepOffline()
+        case .online: stepOnline()
+        }
+    }
+
+    mutating func setPhase(_ phase: HotplugPhase) {
+        operation?.phase = phase
+        operation?.cursor = 0
+    }
+
+    func opRange() -> Range<Int> {
+        guard let op = operation else { return 0..<0 }
+        return op.startPFN.raw..<op.endPFN.raw
+    }
+
+    mutating func message(_ text: String) {
+        operation?.messages.append(text)
+        emit(.hotplug, "printk", block: operation?.block?.raw, detail: text)
+    }
+
+    mutating func stepOffline() {
+        guard let op = operation, let block = op.block else { return }
+        let range = opRange()
+        let b = block.raw
+        switch op.phase {
+        case .changeState:
+            blocks[b].state = .goingOffline
+            emit(.hotplug, "memory_block_change_state", block: b, detail: "online -> going-offline")
+            setPhase(.checks)
+
+        case .checks:
+            // offline_pages(): alignment, holes (walk_system_ram_range), one zone.
+            guard range.lowerBound % geometry.pagesPerPageblock == 0, range.count % geometry.pagesPerBlock == 0 else {
+                return failEarly(errno: "EINVAL", reason: "unaligned range")
+            }
+            if config.has(.memmapRoundup) && blocks[b].presentPages < range.count {
+                emit(.hotplug, "walk_system_ram_range", block: b,
+                     detail: "\(blocks[b].presentPages) of \(range.count) pages are System RAM")
+                return failEarly(errno: "EINVAL", reason: "memory holes")
+            }
+            guard let z = zoneOfRange(range) else {
+                emit(.hotplug, "page_zone", block: b, detail: "the range spans more than one zone")
+                return failEarly(errno: "EINVAL", reason: "multizone range")
+            }
+            operation?.zone = z
+            emit(.hotplug, "offline_pages", block: b, pfn: range.lowerBound, toPFN: range.upperBound,
+                 detail: "node\(zones[z].node.raw) \(zones[z].name), \(range.count) pages")
+            setPhase(.pcpDisable)
+
+        case .pcpDisable:
+            guard let z = op.zone else { return }
+            if op.cursor == 0 {
+                if config.has(.isolateFreedPagesASAP) {
+                    zonePCPDisable(zone: z)
+                    emit(.hotplug, "zone_pcp_disable", block: b, detail: "\(zones[z].name): pcp high 0, batch 1")
+                } else {
+                    emit(.hotplug, "drain_all_pages", block: b,
+                         detail: "2007 code: per-cpu lists drained once and left enabled")
+                }
+                operation?.cursor = 1
+                return
+            }
+            let cpu = op.cursor - 1
+            let n = drainPages(zone: z, cpu: cpu)
+            emit(.hotplug, "drain_pages_zone", block: b, detail: "cpu\(cpu): \(n) pages back to the buddy allocator")
+            if cpu + 1 < config.cpus { operation?.cursor += 1 } else { setPhase(.lruCacheDisable) }
+
+        case .lruCacheDisable:
+            if op.cursor == 0 {
+                lruCacheDisabled += 1
+                emit(.hotplug, "lru_cache_disable", block: b, detail: "new LRU pages skip the per-cpu batches")
+                operation?.cursor = 1
+                return
+            }
+            let cpu = op.cursor - 1
+            let n = lruAddDrainCPU(cpu)
+            emit(.hotplug, "lru_add_drain_cpu", block: b, detail: "cpu\(cpu): \(n) pages onto the LRU")
+            if cpu + 1 < config.cpus { operation?.cursor += 1 } else { setPhase(.isolate) }
+
+        case .isolate:
+            let pb = range.lowerBound + op.cursor * geometry.pagesPerPageblock
+            if let bad = setMigratetypeIsolate(pageblockStart: pb) {
+                let kind = pages.kindOf(bad.pfn)
+                emit(.hotplug, "has_unmovable_pages", block: b, pfn: bad.pfn,
+                     detail: "\(bad.reason.rawValue) (\(kind), flags \(pages.flagsOf(bad.pfn).names.joined(separator: "|")))")
+                message("page:\(PFN(bad.pfn)) refcount:\(pages.refcount[bad.pfn]) mapcount:\(pages.mapcount[bad.pfn]) \(kind): \(bad.reason.rawValue)")
+                // start_isolate_page_range() undoes the pageblocks it already isolated.
+                for done in stride(from: range.lowerBound, to: pb, by: geometry.pagesPerPageblock) {
+                    unsetMigratetypeIsolate(pageblockStart: done)
+                }
+                operation?.isolatedPageblocks = 0
+                return failAfterPCP(errno: "EBUSY", reason: "failure to isolate range")
+            }
+            operation?.isolatedPageblocks += 1
+            emit(.hotplug, "set_migratetype_isolate", block: b, pfn: pb, order: geometry.pageblockOrder,
+                 detail: "pageblock \(MigrateType(rawValue: Int(pageblockMT[pageblockIndex(pb)])) ?? .movable) -> Isolate")
+            if pb + geometry.pagesPerPageblock < range.upperBound { operation?.cursor += 1 } else { setPhase(.notifyGoingOffline) }
+
+        case .notifyGoingOffline:
+            emit(.hotplug, "memory_notify", block: b, detail: "MEM_GOING_OFFLINE")
+            operation?.scanPFN = PFN(range.lowerBound)
+            setPhase(.migrate)
+
+        case .migrate:
+            stepMigrateLoop()
+
+        case .dissolveHugetlb:
+            emit(.hotplug, "dissolve_free_hugetlb_folios", block: b, detail: "no free huge pages in the range")
+            setPhase(.testIsolated)
+
+        case .testIsolated:
+            if let busy = testPagesIsolated(range) {
+                operation?.testFailures += 1
+                emit(.hotplug, "test_pages_isolated", block: b, pfn: busy,
+                     detail: "busy: \(pages.kindOf(busy)) \(pages.flagsOf(busy).names.joined(separator: "|")); scan again")
+                if (operation?.testFailures ?? 0) >= 64 && operation?.stall == nil {
+                    noteStall("pfn \(PFN(busy)) stays busy (\(pages.kindOf(busy)), not on the LRU, not free): test_pages_isolated keeps failing")
+                }
+                operation?.scanPFN = PFN(range.lowerBound)
+                setPhase(.migrate)
+            } else {
+                emit(.hotplug, "test_pages_isolated", block: b, pfn: range.lowerBound, toPFN: range.upperBound,
+                     detail: "every page is free and isolated")
+                setPhase(.offlineIsolated)
+            }
+
+        case .offlineIsolated:
+            offlineIsolatedPages(range)
+            setPhase(.finishOffline)
+
+        case .finishOffline:
+            finishOffline(block: block)
+
+        case .undoIsolate:
+            undoAfterFailure()
+
+        default:
+            return
+        }
+    }
+
+    // MARK: failure paths
+
+    /// A failure before pcp and LRU caches were touched: only the state goes back.
+    mutating func failEarly(errno: String, reason: String) {
+        finishFailure(errno: errno, reason: reason)
+    }
+
+    /// A failure after zone_pcp_disable/lru_cache_disable (label failed_removal_pcplists_disabled).
+    mutating func failAfterPCP(errno: String, reason: String) {
+        enableCaches()
+        finishFailure(errno: errno, reason: reason)
+    }
+
+    mutating func enableCaches() {
+        lruCacheDisabled = max(0, lruCacheDisabled - 1)
+        emit(.hotplug, "lru_cache_enable", block: operation?.block?.raw)
+        if let z = operation?.zone, config.has(.isolateFreedPagesASAP) {
+            zonePCPEnable(zone: z)
+            emit(.hotplug, "zone_pcp_enable", block: operation?.block?.raw)
+        }
+    }
+
+    /// A failure after isolation (label failed_removal_isolated): undo it, then the rest.
+    mutating func failIsolated(errno: String?, reason: String, kernelBug: Bool = false) {
+        operation?.result = nil
+        operation?.pendingFailure = PendingFailure(errno: errno, reason: reason, kernelBug: kernelBug)
+        setPhase(.undoIsolate)
+    }
+
+    mutating func undoAfterFailure() {
+        guard let op = operation, let block = op.block else { return }
+        let range = opRange()
+        for pb in stride(from: range.lowerBound, to: range.upperBound, by: geometry.pagesPerPageblock) {
+            unsetMigratetypeIsolate(pageblockStart: pb)
+        }
+        emit(.hotplug, "undo_isolate_page_range", block: block.raw, pfn: range.lowerBound, toPFN: range.upperBound,
+             detail: "\(op.isolatedPageblocks) pageblocks back to their migratetype")
+        operation?.isolatedPageblocks = 0
+        emit(.hotplug, "memory_notify", block: block.raw, detail: "MEM_CANCEL_OFFLINE")
+        enableCaches()
+        let f = op.pendingFailure ?? PendingFailure(errno: "EBUSY", reason: "unmovable page", kernelBug: false)
+        finishFailure(errno: f.errno, reason: f.reason, kernelBug: f.kernelBug)
+    }
+
+    mutating func finishFailure(errno: String?, reason: String, kernelBug: Bool = false) {
+        guard let block = operation?.block else { return }
+        blocks[block.raw].state = .online
+        let range = opRange()
+        let start = geometry.physAddress(PFN(range.lowerBound)), end = geometry.physAddress(PFN(range.upperBound)) - 1
+        message("memory offlining [mem \(hex10(start))-\(hex10(end))] failed due to \(reason)")
+        emit(.hotplug, "memory_block_change_state", block: block.raw, detail: "going-offline -> online")
+        operation?.result = HotplugResult(outcome: .failed, errno: errno, reason: reason, kernelBug: kernelBug)
+    }
+
+    /// Notes, once, that the operation is going round without progress (the kernel would keep
+    /// trying until a signal arrives).
+    mutating func noteStall(_ why: String) {
+        guard operation?.stall == nil else { return }
+        operation?.stall = why
+        emit(.hotplug, "no progress", block: operation?.block?.raw, detail: why + "; cancel to back off")
+    }
+
+    // MARK: success
+
+    /// `__offline_isolated_pages()`: the free pages leave the buddy lists; the pages are offline.
+    mutating func offlineIsolatedPages(_ range: Range<Int>) {
+        guard let z = operation?.zone else { return }
+        var p = range.lowerBound, removed = 0
+        while p < range.upperBound {
+            if pages.has(p, .buddy) {
+                let order = pages.order(p)
+                removeFromFreeList(p, zone: z)
+                for q in p..<(p + order.pagesCount) { pages.reset(q, to: .offline) }
+                removed += order.pagesCount
+                p += order.pagesCount
+            } else {
+                pages.reset(p, to: .offline)
+                p += 1
+            }
+        }
+        emit(.hotplug, "__offline_isolated_pages", block: operation?.block?.raw, pfn: range.lowerBound,
+             toPFN: range.upperBound, detail: "\(removed) free pages off the Isolate lists")
+    }
+
+    mutating func finishOffline(block: BlockID) {
+        guard let z = operation?.zone else { return }
+        let range = opRange()
+        let nr = range.count
+        zones[z].nrIsolatePageblock -= nr / geometry.pagesPerPageblock
+        enableCaches()
+        zones[z].managed -= nr
+        zones[z].present -= nr
+        initPerZoneWmarkMin()
+        for zi in zones.indices { setPageset(zone: zi) }
+        emit(.hotplug, "adjust_managed_page_count", block: block.raw,
+             detail: "\(zones[z].name) present \(zones[z].present), managed \(zones[z].managed); watermarks recomputed")
+        emit(.hotplug, "memory_notify", block: block.raw, detail: "MEM_OFFLINE")
+        shrinkZoneSpan(zone: z, removed: range)
+        blocks[block.raw].state = .offline
+        emit(.hotplug, "memory_block_change_state", block: block.raw, detail: "going-offline -> offline")
+        let start = geometry.physAddress(PFN(range.lowerBound)), end = geometry.physAddress(PFN(range.upperBound)) - 1
+        message("Offlined Pages \(nr) [mem \(hex10(start))-\(hex10(end))]")
+        nextBlockOrFinish(outcome: .offlined)
+    }
+
+    mutating func nextBlockOrFinish(outcome: HotplugResult.Outcome) {
+        guard var op = operation else { return }
+        op.done.append(op.queue.removeFirst())
+        guard let next = op.queue.first else {
+            op.result = HotplugResult(outcome: outcome, errno: nil, reason: nil)
+            operation = op
+            return
+        }
+        let r = blockRange(next)
+        op.startPFN = PFN(r.lowerBound)
+        op.endPFN = PFN(r.upperBound)
+        op.scanPFN = PFN(r.lowerBound)
+        op.phase = op.phases[0]
+        op.cursor = 0
+        op.zone = nil
+        op.isolatedPageblocks = 0
+        op.testFailures = 0
+        op.roundsWithoutProgress = 0
+        operation = op
+    }
+
+    /// `remove_pfn_range_from_zone()` → `shrink_zone_span()`: a zone whose first or last
+    /// block went offline spans less.
+    mutating func shrinkZoneSpan(zone z: Int, removed: Range<Int>) {
+        let bpp = geometry.pagesPerBlock
+        func inZone(_ start: Int) -> Bool {
+            let b = start / bpp
+            return b < blocks.count && blocks[b].state != .offline && pageblockZone[pageblockIndex(start)] == UInt8(z)
+        }
+        var start = zones[z].startPFN.raw, end = zones[z].endPFN.raw
+        if removed.lowerBound <= start {
+            var s = removed.upperBound
+            while s < end && !inZone(s) { s += bpp }
+            start = s
+        }
+        if removed.upperBound >= end {
+            var e = removed.lowerBound
+            while e > start && !inZone(e - bpp) { e -= bpp }
+            end = e
+        }
+        if end <= start { start = zones[z].startPFN.raw; end = start }
+        if start != zones[z].startPFN.raw || end != zones[z].endPFN.raw {
+            zones[z].startPFN = PFN(start)
+            zones[z].spanned = end - start
+            emit(.hotplug, "shrink_zone_span", block: operation?.block?.raw,
+                 detail: "\(zones[z].name) now spans \(PFN(start))-\(PFN(end))")
+        }
+    }
+}
+
+/// How the failure path will end once isolation is undone.
+struct PendingFailure: Codable, Equatable, Sendable {
+    var errno: String?
+    var reason: String
+    var kernelBug: Bool
+}
+
+/// `%#010llx`, as the kernel prints physical addresses.
+func hex10(_ v: Int) -> String {
+    let h = String(v, radix: 16)
+    return "0x" + String(repeating: "0", count: max(0, 8 - h.count)) + h
+}

@@ -1,0 +1,145 @@
+/// The phases of memory hot-remove and hot-add, each named by the kernel function that does it.
+public enum HotplugPhase: String, Codable, Sendable, CaseIterable {
+    // offline_pages()
+    case changeState = "memory_block_change_state"
+    case checks = "offline_pages"
+    case pcpDisable = "zone_pcp_disable"
+    case lruCacheDisable = "lru_cache_disable"
+    case isolate = "start_isolate_page_range"
+    case notifyGoingOffline = "memory_notify(MEM_GOING_OFFLINE)"
+    case migrate = "do_migrate_range"
+    case dissolveHugetlb = "dissolve_free_hugetlb_folios"
+    case testIsolated = "test_pages_isolated"
+    case offlineIsolated = "__offline_isolated_pages"
+    case finishOffline = "memory_notify(MEM_OFFLINE)"
+    case undoIsolate = "undo_isolate_page_range"
+    // online_pages()
+    case onlineChecks = "online_pages"
+    case moveToZone = "move_pfn_range_to_zone"
+    case onlineRange = "online_pages_range"
+    case onlineUnisolate = "undo_isolate_page_range "
+    case finishOnline = "memory_notify(MEM_ONLINE)"
+
+    public var kernelName: String { rawValue.trimmingCharacters(in: " ") }
+
+    /// The phases of a successful offline, in order (the failure path adds `undoIsolate`).
+    public static let offlinePhases: [HotplugPhase] = [
+        .changeState, .checks, .pcpDisable, .lruCacheDisable, .isolate, .notifyGoingOffline,
+        .migrate, .dissolveHugetlb, .testIsolated, .offlineIsolated, .finishOffline,
+    ]
+    public static let onlinePhases: [HotplugPhase] = [.onlineChecks, .moveToZone, .onlineRange, .onlineUnisolate, .finishOnline]
+}
+
+/// Where `online_pages()` should put a block (the sysfs state strings).
+public enum OnlineType: String, Codable, Sendable, CaseIterable {
+    /// `online`: the zone the kernel picks by default.
+    case online
+    /// `online_kernel`: the kernel zone of the range (Normal or DMA32).
+    case kernel = "online_kernel"
+    /// `online_movable`: ZONE_MOVABLE.
+    case movable = "online_movable"
+}
+
+/// How an operation ended.
+public struct HotplugResult: Codable, Equatable, Sendable {
+    public enum Outcome: String, Codable, Sendable { case offlined, failed, online }
+    public var outcome: Outcome
+    /// "EBUSY", "EINTR", "EINVAL", "ENOMEM", or nil.
+    public var errno: String?
+    /// The kernel's reason string ("unmovable page", "signal backoff", ...), or a bug report.
+    public var reason: String?
+    /// The kernel would have crashed here (a 2007 bug with its fix switched off).
+    public var kernelBug: Bool = false
+}
+
+/// One page migration in flight (`migrate_pages()` moving one folio), stage by stage.
+public struct MigrationInFlight: Codable, Equatable, Sendable {
+    public enum Stage: String, Codable, Sendable {
+        case allocTarget = "alloc_migration_target"
+        case unmap = "try_to_migrate"
+        case copy = "folio_copy"
+        case remap = "remove_migration_ptes"
+        case freeSource = "folio_put"
+    }
+    public var source: PFN
+    public var target: PFN?
+    /// The next stage to run.
+    public var stage: Stage
+    /// Whether the source was mapped and got migration entries.
+    var wasMapped = false
+    /// Whether migration took an anon_vma reference (`folio_get_anon_vma()`).
+    var heldAnonVMA = false
+}
+
+/// A memory hot-remove (or hot-add) in flight: which blocks, which phase, the progress made.
+public struct HotplugOperation: Codable, Equatable, Sendable {
+    public enum Kind: Codable, Equatable, Sendable {
+        case offline
+        case online(OnlineType)
+    }
+    public let kind: Kind
+    /// Blocks still to do, the current one first.
+    public internal(set) var queue: [BlockID]
+    public internal(set) var done: [BlockID] = []
+    public internal(set) var phase: HotplugPhase
+    public internal(set) var startPFN: PFN
+    public internal(set) var endPFN: PFN
+    /// The cpu that wrote to sysfs: its per-cpu list is where freed pages would go.
+    public let cpu: CPU
+    var zone: Int?
+
+    // Progress within a phase.
+    var cursor: Int = 0
+    public internal(set) var isolatedPageblocks = 0
+    public internal(set) var scanPFN: PFN
+    /// do_migrate_range's first loop: the next pfn to try to isolate, while isolating.
+    var isolateCursor: Int?
+    /// Pages isolated from the LRU, waiting to be migrated (do_migrate_range's `source`).
+    public internal(set) var sourceList: [PFN] = []
+    /// The next entry of `sourceList` to migrate.
+    public internal(set) var sourceNext = 0
+    public var sourceRemaining: Int { sourceList.count - sourceNext }
+    /// Pages that failed with -EAGAIN this pass and are tried again.
+    var retryList: [PFN] = []
+    /// Pages that failed for good this round; put back after the last pass.
+    var failedList: [PFN] = []
+    /// migrate_pages() pass, 1...10.
+    public internal(set) var pass = 0
+    public internal(set) var migration: MigrationInFlight?
+
+    // Counters the offline panel shows.
+    public internal(set) var pagesIsolated = 0
+    public internal(set) var migrated = 0
+    public internal(set) var failedMigrations = 0
+    public internal(set) var retries = 0
+    public internal(set) var scans = 0
+    public internal(set) var startTick: Int
+    public internal(set) var ticks = 0
+
+    /// A pending signal (the user cancelled, or the headless tick limit ran out).
+    public internal(set) var signalPending = false
+    /// Why the operation makes no progress, once the engine has noticed it does not.
+    public internal(set) var stall: String?
+    var roundsWithoutProgress = 0
+    var testFailures = 0
+    var lastFailureReason: String?
+    var lastFailurePFN: Int?
+    var warnings = 0
+    /// How many times each content token moved during this operation (only kept without the
+    /// isolate-freed-pages-asap fix, to find the endless loop it causes).
+    var moves: [UInt64: [Int]] = [:]
+
+    var pendingFailure: PendingFailure?
+    public internal(set) var result: HotplugResult?
+    /// The kernel's messages (dmesg lines), in order.
+    public internal(set) var messages: [String] = []
+
+    public var isFinished: Bool { result != nil }
+    public var block: BlockID? { queue.first }
+    public var phases: [HotplugPhase] {
+        switch kind {
+        case .offline: HotplugPhase.offlinePhases
+        case .online: HotplugPhase.onlinePhases
+        }
+    }
+}

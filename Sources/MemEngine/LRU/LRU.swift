@@ -1,0 +1,135 @@
+/// FOLIO_BATCH_SIZE: pages a cpu collects before moving them to the LRU in one go.
+let lruBatchSize = 31
+
+extension Machine {
+    /// The LRU list a page belongs on, from its flags (`folio_lru_list()`).
+    func lruList(of p: Int) -> LRUList {
+        if pages.has(p, .unevictable) { return .unevictable }
+        let anon = pages.has(p, .swapBacked)
+        let active = pages.has(p, .active)
+        switch (anon, active) {
+        case (true, false): return .inactiveAnon
+        case (true, true): return .activeAnon
+        case (false, false): return .inactiveFile
+        case (false, true): return .activeFile
+        }
+    }
+
+    /// The LRU list a page is on, or nil when it is not on one.
+    public func lruListIfOn(_ pfn: PFN) -> LRUList? {
+        pages.has(pfn.raw, .lru) ? lruList(of: pfn.raw) : nil
+    }
+
+    func nodeIndex(of p: Int) -> Int {
+        if let z = zoneIndex(of: p) { return zones[z].node.raw }
+        return nodes.firstIndex { p >= $0.startPFN.raw && p < $0.endPFN.raw } ?? 0
+    }
+
+    /// Puts a page on its LRU list (`lruvec_add_folio()`).
+    mutating func lruAdd(_ p: Int) {
+        pages.set(p, .lru)
+        nodes[nodeIndex(of: p)].lruSize[lruList(of: p).rawValue] += 1
+    }
+
+    /// Takes a page off its LRU list (`lruvec_del_folio()`).
+    mutating func lruDel(_ p: Int) {
+        guard pages.has(p, .lru) else { return }
+        nodes[nodeIndex(of: p)].lruSize[lruList(of: p).rawValue] -= 1
+        pages.clear(p, .lru)
+    }
+
+    /// A new page heads for the LRU through this cpu's batch (`folio_add_lru()`); while the LRU
+    /// cache is disabled it goes straight on.
+    mutating func folioAddLRU(_ p: Int, cpu: Int) {
+        if lruCacheDisabled > 0 {
+            lruAdd(p)
+            return
+        }
+        lruAddBatch[cpu].append(UInt32(p))
+        pages.refcount[p] &+= 1  // the batch holds a reference
+        if lruAddBatch[cpu].count >= lruBatchSize { lruAddDrainCPU(cpu) }
+    }
+
+    /// Moves one cpu's batched pages onto the LRU (`lru_add_drain_cpu()`).
+    @discardableResult
+    mutating func lruAddDrainCPU(_ cpu: Int) -> Int {
+        let batch = lruAddBatch[cpu]
+        guard !batch.isEmpty else { return 0 }
+        lruAddBatch[cpu].removeAll(keepingCapacity: true)
+        for raw in batch {
+            let p = Int(raw)
+            pages.refcount[p] &-= 1
+            lruAdd(p)
+        }
+        emit(.workload, "lru_add_drain", detail: "cpu\(cpu): \(batch.count) pages to the LRU")
+        return batch.count
+    }
+
+    /// Forgets a page waiting in a batch (it is being freed before it reached the LRU).
+    mutating func removeFromLRUBatch(_ p: Int) -> Bool {
+        for c in lruAddBatch.indices {
+            if let i = lruAddBatch[c].firstIndex(of: UInt32(p)) {
+                lruAddBatch[c].remove(at: i)
+                pages.refcount[p] &-= 1
+                return true
+            }
+        }
+        return false
+    }
+
+    /// `mark_page_accessed()`: a second touch of a referenced inactive page activates it.
+    mutating func markAccessed(_ p: Int) {
+        guard pages.has(p, .lru), !pages.has(p, .unevictable) else {
+            pages.set(p, .referenced)
+            return
+        }
+        if pages.has(p, .referenced) && !pages.has(p, .active) {
+            lruDel(p)
+            pages.set(p, .active)
+            pages.clear(p, .referenced)
+            lruAdd(p)
+        } else {
+            pages.set(p, .referenced)
+        }
+    }
+
+    /// Moves an active page back to its inactive list (`folio_deactivate()`, as reclaim's aging does).
+    mutating func deactivate(_ p: Int) {
+        guard pages.has(p, .lru), pages.has(p, .active) else { return }
+        lruDel(p)
+        pages.clear(p, .active)
+        lruAdd(p)
+    }
+
+    /// Takes a page off the LRU for migration or reclaim (`folio_isolate_lru()`): it holds a
+    /// reference and counts in NR_ISOLATED_ANON/FILE until it is put back or freed.
+    mutating func isolateLRU(_ p: Int) -> Bool {
+        guard pages.has(p, .lru) else { return false }
+        lruDel(p)
+        pages.set(p, .isolated)
+        pages.refcount[p] &+= 1
+        let n = nodeIndex(of: p)
+        if pages.has(p, .swapBacked) { nodes[n].nrIsolatedAnon += 1 } else { nodes[n].nrIsolatedFile += 1 }
+        return true
+    }
+
+    /// Ends an isolation without putting the page back on the LRU (it is being freed or moved).
+    mutating func unisolate(_ p: Int) {
+        guard pages.has(p, .isolated) else { return }
+        pages.clear(p, .isolated)
+        pages.refcount[p] &-= 1
+        let n = nodeIndex(of: p)
+        if pages.has(p, .swapBacked) { nodes[n].nrIsolatedAnon -= 1 } else { nodes[n].nrIsolatedFile -= 1 }
+    }
+
+    /// `folio_putback_lru()`: an isolated page goes back on its list.
+    mutating func putbackLRU(_ p: Int) {
+        unisolate(p)
+        lruAdd(p)
+    }
+
+    /// `lru_add_drain_all()`.
+    mutating func lruAddDrainAll() {
+        for c in lruAddBatch.indices { lruAddDrainCPU(c) }
+    }
+}

@@ -1,0 +1,137 @@
+extension Machine {
+    // MARK: filling pages
+
+    /// Makes a freshly allocated page hold content: `owner`/`index` are its content token.
+    mutating func fill(_ p: Int, kind: PageKind, owner: UInt32, index: UInt32, flags: PageFlags = [], mapcount: UInt8 = 0) {
+        pages.reset(p, to: kind)
+        pages.flags[p] = flags.rawValue
+        pages.refcount[p] = 1
+        pages.mapcount[p] = mapcount
+        pages.owner[p] = owner
+        pages.index[p] = index
+    }
+
+    /// Allocates a slab page (`allocate_slab()`): unmovable or reclaimable, from kernel zones.
+    mutating func allocSlabPage(gfp: GFP, node: Int, cpu: Int) -> Int? {
+        guard let (p, _) = allocPages(order: 0, gfp: gfp, preferredNode: node, cpu: cpu) else { return nil }
+        fill(p, kind: .slab, owner: OwnerSpace.slabCache, index: UInt32(slabPages.count), flags: .slab)
+        slabPages.append(UInt32(p))
+        return p
+    }
+
+    /// Frees the slab page at position `i` of `slabPages` (`__free_slab()`).
+    mutating func freeSlabPage(at i: Int, cpu: Int) {
+        let p = Int(slabPages[i])
+        let last = slabPages.removeLast()
+        if i < slabPages.count {
+            slabPages[i] = last
+            pages.index[Int(last)] = UInt32(i)
+        }
+        freePages(p, order: 0, cpu: cpu)
+    }
+
+    // MARK: processes
+
+    mutating func spawnProcess(node: Int, cpu: Int) -> Int {
+        let pid = processes.count
+        processes.append(Process(pid: pid, node: NodeID(node), cpu: CPU(cpu)))
+        anonVMAs.append(AnonVMA(refcount: 1))
+        alivePIDs.append(pid)
+        emit(.workload, "kernel_clone", detail: "pid \(pid) on node\(node)")
+        return pid
+    }
+
+    /// An anonymous page fault (`do_anonymous_page()`): a new movable page, mapped once, on
+    /// its way to the LRU; every 64 pages the process also needs a page-table page.
+    @discardableResult
+    mutating func faultAnon(pid: Int) -> Int? {
+        let proc = processes[pid]
+        if proc.ptes.count % 64 == 0 {
+            guard let (pt, _) = allocPages(order: 0, gfp: .kernel, preferredNode: proc.node.raw, cpu: proc.cpu.raw) else { return nil }
+            fill(pt, kind: .pageTable, owner: UInt32(pid), index: UInt32(proc.pageTables.count))
+            processes[pid].pageTables.append(UInt32(pt))
+        }
+        guard let (p, _) = allocPages(order: 0, gfp: .highUserMovable, preferredNode: proc.node.raw, cpu: proc.cpu.raw) else {
+            return nil
+        }
+        let index = processes[pid].ptes.count
+        fill(p, kind: .anon, owner: UInt32(pid), index: UInt32(index), flags: .swapBacked, mapcount: 1)
+        processes[pid].ptes.append(.present(p))
+        folioAddLRU(p, cpu: proc.cpu.raw)
+        vmstat.pgfault += 1
+        return p
+    }
+
+    /// Process exit (`exit_mmap()`): unmaps and frees its pages, swap slots and page tables,
+    /// then drops its anon_vma reference. Pages held by a migration in flight are left to it;
+    /// their migration entries are simply dropped.
+    mutating func exitProcess(pid: Int) {
+        guard processes[pid].alive else { return }
+        let cpu = processes[pid].cpu.raw
+        for (i, pte) in processes[pid].ptes.enumerated() {
+            if let p = pte.presentPFN {
+                pages.mapcount[p] = 0
+                if isHeldByMigration(p) { continue }
+                releaseUserPage(p, cpu: cpu)
+            } else if let slot = pte.swapSlot {
+                freeSwapSlot(slot)
+            } else if let p = pte.migrationPFN {
+                pages.mapcount[p] = 0
+            }
+            processes[pid].ptes[i] = .none
+        }
+        for pt in processes[pid].pageTables { freePages(Int(pt), order: 0, cpu: cpu) }
+        processes[pid].pageTables = []
+        processes[pid].ptes = []
+        processes[pid].alive = false
+        alivePIDs.removeAll { $0 == pid }
+        anonVMAs[pid].refcount -= 1
+        if anonVMAs[pid].refcount == 0 { anonVMAs[pid].freed = true }
+        emit(.workload, "do_exit", detail: "pid \(pid)")
+    }
+
+    /// Frees a user page that is on the LRU, in an LRU batch or isolated by reclaim.
+    mutating func releaseUserPage(_ p: Int, cpu: Int) {
+        if pages.has(p, .lru) {
+            lruDel(p)
+        } else if pages.has(p, .isolated) {
+            unisolate(p)
+        } else {
+            _ = removeFromLRUBatch(p)
+        }
+        if pages.has(p, .swapcache), let slot = swapSlotOf(p) { freeSwapSlot(slot) }
+        freePages(p, order: 0, cpu: cpu)
+    }
+
+    // MARK: swap
+
+    mutating func allocSwapSlot(pid: UInt32, index: UInt32) -> Int {
+        if let s = freeSwapSlots.popLast() {
+            swapSlots[s] = SwapSlot(pid: pid, index: index)
+            return s
+        }
+        swapSlots.append(SwapSlot(pid: pid, index: index))
+        return swapSlots.count - 1
+    }
+
+    mutating func freeSwapSlot(_ s: Int) {
+        guard s < swapSlots.count, swapSlots[s] != nil else { return }
+        swapSlots[s] = nil
+        freeSwapSlots.append(s)
+    }
+
+    /// The swap slot a swapcache page's content came from or goes to.
+    func swapSlotOf(_ p: Int) -> Int? {
+        guard pages.kindOf(p) == .anon else { return nil }
+        let pid = Int(pages.owner[p]), index = Int(pages.index[p])
+        guard pid < processes.count, index < processes[pid].ptes.count else { return nil }
+        return processes[pid].ptes[index].swapSlot
+    }
+
+    // MARK: files
+
+    mutating func addFile(pages count: Int) -> Int {
+        files.append(CachedFile(id: files.count, pages: Array(repeating: PageArrays.none, count: count)))
+        return files.count - 1
+    }
+}

@@ -1,0 +1,248 @@
+/// How a workload level behaves: actions per tick and how full it keeps memory.
+struct WorkloadParams {
+    var actionsPerTick: Int
+    /// Fraction of managed memory (per mille) that processes and page cache aim to use.
+    var targetUse: Int
+    var maxProcesses: Int
+    /// Action weights: fault, touch, read, write, slab alloc, slab free, swap in, exit.
+    var weights: [Int]
+
+    static func of(_ level: WorkloadLevel) -> WorkloadParams {
+        switch level {
+        case .idle: WorkloadParams(actionsPerTick: 1, targetUse: 350, maxProcesses: 6,
+                                   weights: [30, 40, 10, 4, 3, 3, 2, 1])
+        case .light: WorkloadParams(actionsPerTick: 3, targetUse: 550, maxProcesses: 12,
+                                    weights: [40, 25, 20, 8, 4, 4, 4, 2])
+        case .heavy: WorkloadParams(actionsPerTick: 8, targetUse: 900, maxProcesses: 24,
+                                    weights: [45, 15, 20, 10, 5, 4, 8, 3])
+        }
+    }
+}
+
+enum WorkloadAction: Int, CaseIterable {
+    case fault, touch, read, write, slabAlloc, slabFree, swapIn, exit
+}
+
+extension Machine {
+    /// Advances the machine by one tick: I/O completes, the workload acts (if enabled), and the
+    /// hot-plug operation in flight, if any, takes one micro-step.
+    public mutating func step() {
+        tick += 1
+        completeIO()
+        if workloadEnabled { runWorkload() }
+        if operation != nil { stepOperation() }
+    }
+
+    /// Runs the workload for one tick without touching the operation (used between phases).
+    mutating func runWorkload() {
+        let params = WorkloadParams.of(config.workload)
+        if files.isEmpty {
+            let n = 8
+            for i in 0..<n { _ = addFile(pages: max(16, config.totalPages / 64 >> (i % 4))) }
+        }
+        if alivePIDs.count < max(2, params.maxProcesses / 3) {
+            let node = rng.below(config.nodes)
+            let cpus = nodes[node].cpus
+            let cpu = cpus.isEmpty ? 0 : cpus[rng.below(cpus.count)].raw
+            _ = spawnProcess(node: node, cpu: cpu)
+        }
+        let total = params.weights.reduce(0, +)
+        for _ in 0..<params.actionsPerTick {
+            var r = rng.below(total), action = WorkloadAction.fault
+            for (i, w) in params.weights.enumerated() {
+                if r < w { action = WorkloadAction(rawValue: i) ?? .fault; break }
+                r -= w
+            }
+            perform(action, params: params)
+        }
+        reclaimIfNeeded(params: params)
+    }
+
+    var usedPermille: Int {
+        let managed = zones.reduce(0) { $0 + $1.managed }
+        let free = zones.reduce(0) { $0 + $1.freePages + $1.pcpPages }
+        return managed == 0 ? 1000 : (managed - free) * 1000 / managed
+    }
+
+    mutating func randomAlivePID() -> Int? {
+        alivePIDs.isEmpty ? nil : alivePIDs[rng.below(alivePIDs.count)]
+    }
+
+    mutating func perform(_ action: WorkloadAction, params: WorkloadParams) {
+        switch action {
+        case .fault:
+            guard let pid = randomAlivePID() else { return }
+            if usedPermille < params.targetUse {
+                let burst = 1 + rng.below(8)
+                for _ in 0..<burst { guard faultAnon(pid: pid) != nil else { break } }
+            } else if alivePIDs.count < params.maxProcesses && rng.chance(permille: 100) {
+                _ = spawnProcess(node: processes[pid].node.raw, cpu: processes[pid].cpu.raw)
+            }
+        case .touch:
+            guard let pid = randomAlivePID(), !processes[pid].ptes.isEmpty else { return }
+            let i = rng.below(processes[pid].ptes.count)
+            if let p = processes[pid].ptes[i].presentPFN { markAccessed(p) }
+        case .read:
+            readFilePage(allowNew: usedPermille < params.targetUse)
+        case .write:
+            writeFilePage()
+        case .slabAlloc:
+            if usedPermille < params.targetUse || rng.chance(permille: 300) {
+                let node = rng.below(config.nodes)
+                let gfp: GFP = rng.chance(permille: 400) ? .kernelReclaimable : .kernel
+                _ = allocSlabPage(gfp: gfp, node: node, cpu: rng.below(config.cpus))
+            }
+        case .slabFree:
+            if slabPages.count > config.totalPages / 400 {
+                freeSlabPage(at: rng.below(slabPages.count), cpu: rng.below(config.cpus))
+            }
+        case .swapIn:
+            swapInSomePage()
+        case .exit:
+            if alivePIDs.count > 2, let pid = randomAlivePID(), rng.chance(permille: 25) {
+                exitProcess(pid: pid)
+            }
+        }
+    }
+
+    /// A read of a file page (`filemap_read()`): a cached page is touched; a missing one is
+    /// allocated, filled from disk and added to the LRU.
+    mutating func readFilePage(allowNew: Bool) {
+        let f = rng.below(files.count)
+        guard !files[f].pages.isEmpty else { return }
+        let off = rng.below(files[f].pages.count)
+        let cached = files[f].pages[off]
+        if cached != PageArrays.none {
+            markAccessed(Int(cached))
+            return
+        }
+        guard allowNew else { return }
+        let cpu = rng.below(config.cpus)
+        let node = cpu % config.nodes
+        guard let (p, _) = allocPages(order: 0, gfp: .highUserMovable, preferredNode: node, cpu: cpu) else { return }
+        fill(p, kind: .file, owner: UInt32(f), index: UInt32(off), flags: .mappedToDisk)
+        files[f].pages[off] = UInt32(p)
+        folioAddLRU(p, cpu: cpu)
+    }
+
+    /// A write to a cached file page: it turns dirty and, often, writeback starts.
+    mutating func writeFilePage() {
+        let f = rng.below(files.count)
+        guard !files[f].pages.isEmpty else { return }
+        let off = rng.below(files[f].pages.count)
+        let raw = files[f].pages[off]
+        guard raw != PageArrays.none else { return }
+        let p = Int(raw)
+        guard !pages.has(p, .writeback) else { return }
+        pages.set(p, .dirty)
+        if rng.chance(permille: 500) {
+            pages.set(p, .writeback)
+            inFlightIO.append(PendingIO(kind: .writeback, pfn: UInt32(p), due: tick + 5 + rng.below(40)))
+        }
+    }
+
+    /// kswapd's work when free memory runs low: clean inactive file pages are dropped, anon
+    /// pages are swapped out (isolated, put in the swap cache, unmapped, written, freed).
+    mutating func reclaimIfNeeded(params: WorkloadParams) {
+        let lowWater = zones.reduce(0) { $0 + $1.watermarks.high }
+        let free = zones.reduce(0) { $0 + $1.freePages }
+        let pressure = free < lowWater * 2 || usedPermille > params.targetUse + 50
+        guard pressure else { return }
+        for _ in 0..<(params.actionsPerTick * 2) {
+            if rng.chance(permille: 500) { dropCleanFilePage() } else { swapOutSomePage() }
+        }
+    }
+
+    mutating func dropCleanFilePage() {
+        let f = rng.below(files.count)
+        guard !files[f].pages.isEmpty else { return }
+        let off = rng.below(files[f].pages.count)
+        let raw = files[f].pages[off]
+        guard raw != PageArrays.none else { return }
+        let p = Int(raw)
+        guard pages.has(p, .lru), !pages.has(p, .dirty), !pages.has(p, .writeback), !pages.has(p, .active) else {
+            deactivate(p)
+            return
+        }
+        lruDel(p)
+        files[f].pages[off] = PageArrays.none
+        freePages(p, order: 0, cpu: rng.below(config.cpus))
+    }
+
+    mutating func swapOutSomePage() {
+        guard let pid = randomAlivePID(), !processes[pid].ptes.isEmpty else { return }
+        let i = rng.below(processes[pid].ptes.count)
+        guard let p = processes[pid].ptes[i].presentPFN, pages.has(p, .lru), !pages.has(p, .locked) else { return }
+        if pages.has(p, .active) {
+            deactivate(p)
+            return
+        }
+        guard isolateLRU(p) else { return }
+        let slot = allocSwapSlot(pid: UInt32(pid), index: UInt32(i))
+        processes[pid].ptes[i] = .swap(slot)
+        pages.mapcount[p] = 0
+        pages.set(p, [.swapcache, .writeback])
+        inFlightIO.append(PendingIO(kind: .swapOut, pfn: UInt32(p), due: tick + 3 + rng.below(20)))
+        vmstat.pswpout += 1
+    }
+
+    /// A fault on a swapped-out page (`do_swap_page()`): a new page joins the swap cache and
+    /// the LRU, locked while the read is in flight; it is mapped only once the read is done,
+    /// so for a while it is on the LRU and in the swap cache but mapped by nobody.
+    mutating func swapInSomePage() {
+        guard let pid = randomAlivePID(), !processes[pid].ptes.isEmpty else { return }
+        for _ in 0..<4 {
+            let i = rng.below(processes[pid].ptes.count)
+            guard processes[pid].ptes[i].swapSlot != nil else { continue }
+            let proc = processes[pid]
+            guard let (p, _) = allocPages(order: 0, gfp: .highUserMovable, preferredNode: proc.node.raw, cpu: proc.cpu.raw) else { return }
+            fill(p, kind: .anon, owner: UInt32(pid), index: UInt32(i), flags: [.swapBacked, .swapcache, .locked])
+            folioAddLRU(p, cpu: proc.cpu.raw)
+            inFlightIO.append(PendingIO(kind: .swapIn, pfn: UInt32(p), due: tick + 2 + rng.below(10)))
+            vmstat.pswpin += 1
+            return
+        }
+    }
+
+    /// Completes the I/O due by now.
+    mutating func completeIO() {
+        guard !inFlightIO.isEmpty else { return }
+        var i = 0
+        while i < inFlightIO.count {
+            let io = inFlightIO[i]
+            guard io.due <= tick else { i += 1; continue }
+            let p = Int(io.pfn)
+            switch io.kind {
+            case .writeback:
+                pages.clear(p, [.writeback, .dirty])
+            case .swapOut:
+                // Written out: the page leaves the swap cache and is freed.
+                pages.clear(p, [.writeback, .swapcache])
+                unisolate(p)
+                freePages(p, order: 0, cpu: 0)
+            case .swapIn:
+                // Read done: unlocked, and mapped a little later by the faulting task.
+                pages.clear(p, .locked)
+                inFlightIO.append(PendingIO(kind: .swapInMap, pfn: io.pfn, due: tick + 1 + rng.below(6)))
+            case .swapInMap:
+                mapSwappedInPage(p)
+            }
+            inFlightIO.remove(at: i)
+        }
+    }
+
+    /// The end of `do_swap_page()`: the PTE points at the page, the swap slot is freed.
+    mutating func mapSwappedInPage(_ p: Int) {
+        guard pages.kindOf(p) == .anon else { return }
+        let pid = Int(pages.owner[p]), index = Int(pages.index[p])
+        guard processes[pid].alive, index < processes[pid].ptes.count, let slot = processes[pid].ptes[index].swapSlot else {
+            // The process exited while the read was in flight: the page is just freed.
+            releaseUserPage(p, cpu: 0)
+            return
+        }
+        freeSwapSlot(slot)
+        processes[pid].ptes[index] = .present(p)
+        pages.mapcount[p] = 1
+        pages.clear(p, .swapcache)
+    }
+}
