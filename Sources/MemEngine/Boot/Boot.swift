@@ -44,6 +44,7 @@ extension Machine {
         initPerZoneWmarkMin()
         for z in zones.indices { setPageset(zone: z) }
         bootKernelAllocations()
+        populate()
         let warmup = warmupTicks ?? 200
         for _ in 0..<warmup { step() }
         _ = drainEvents()

@@ -175,6 +175,7 @@ extension Machine {
                 return failAfterPCP(errno: "EBUSY", reason: "failure to isolate range")
             }
             operation?.isolatedPageblocks += 1
+            operation?.maxIsolatedPageblocks = max(op.maxIsolatedPageblocks, op.isolatedPageblocks + 1)
             emit(.hotplug, "set_migratetype_isolate", block: b, pfn: pb, order: geometry.pageblockOrder,
                  detail: "pageblock \(MigrateType(rawValue: Int(pageblockMT[pageblockIndex(pb)])) ?? .movable) -> Isolate")
             if pb + geometry.pagesPerPageblock < range.upperBound { operation?.cursor += 1 } else { setPhase(.notifyGoingOffline) }

@@ -91,6 +91,8 @@ public struct HotplugOperation: Codable, Equatable, Sendable {
     // Progress within a phase.
     var cursor: Int = 0
     public internal(set) var isolatedPageblocks = 0
+    /// The most pageblocks isolated at once (isolation is undone on failure).
+    public internal(set) var maxIsolatedPageblocks = 0
     public internal(set) var scanPFN: PFN
     /// do_migrate_range's first loop: the next pfn to try to isolate, while isolating.
     var isolateCursor: Int?

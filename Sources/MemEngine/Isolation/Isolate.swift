@@ -16,12 +16,15 @@ extension Machine {
 
     /// `has_unmovable_pages()` for one pageblock: the first page that keeps it from being
     /// isolated, and why. Skips whole free buddy blocks.
-    func hasUnmovablePages(pageblockStart start: Int) -> (pfn: Int, reason: UnmovableReason)? {
+    /// With `assumingDrained`, pages waiting in LRU add batches count as on the LRU, as they
+    /// will be once `lru_cache_disable()` has run (the what-if verdict's view).
+    func hasUnmovablePages(pageblockStart start: Int, assumingDrained batched: Set<Int> = []) -> (pfn: Int, reason: UnmovableReason)? {
         let end = min(start + geometry.pagesPerPageblock, pages.count)
         let movableZone = zoneIndex(of: start).map { zones[$0].type == .movable } ?? false
         var p = start
         while p < end {
-            let facts = pageFacts(p)
+            var facts = pageFacts(p)
+            if batched.contains(p) { facts.lru = true }
             if let reason = Movability.unmovableReason(facts, inMovableZone: movableZone) {
                 return (p, reason)
             }
@@ -114,7 +117,9 @@ extension Machine {
     }
 
     /// Would this block go offline? The checks of `offline_pages()` before migration, run
-    /// without changing anything: holes, zones, and `has_unmovable_pages()` per pageblock.
+    /// without changing anything: holes, zones, and `has_unmovable_pages()` per pageblock as it
+    /// would run after the per-cpu and LRU caches are drained. Pins and pages that stay busy
+    /// can still make migration fail later; this is the isolation verdict.
     public func offlineVerdict(_ block: BlockID) -> OfflineVerdict {
         guard block.raw >= 0, block.raw < blocks.count else {
             return OfflineVerdict(offlinable: false, errno: "EINVAL", reason: "no such block", blockers: [])
@@ -131,8 +136,9 @@ extension Machine {
         }
         var blockers: [Blocker] = []
         var total = 0
+        let batched = Set(lruAddBatch.joined().map { Int($0) }.filter { range.contains($0) })
         for pb in stride(from: range.lowerBound, to: range.upperBound, by: geometry.pagesPerPageblock) {
-            guard let bad = hasUnmovablePages(pageblockStart: pb) else { continue }
+            guard let bad = hasUnmovablePages(pageblockStart: pb, assumingDrained: batched) else { continue }
             total += 1
             if blockers.count < 8 {
                 blockers.append(Blocker(pfn: PFN(bad.pfn), reason: bad.reason.rawValue, kind: pages.kindOf(bad.pfn)))

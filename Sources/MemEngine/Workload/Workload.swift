@@ -58,6 +58,36 @@ extension Machine {
         reclaimIfNeeded(params: params)
     }
 
+    /// Brings the machine to its workload's steady state quickly: processes fault their memory
+    /// and files fill the page cache until memory is about as full as the level keeps it.
+    mutating func populate() {
+        let params = WorkloadParams.of(config.workload)
+        if files.isEmpty {
+            for i in 0..<8 { _ = addFile(pages: max(16, config.totalPages / 64 >> (i % 4))) }
+        }
+        while alivePIDs.count < max(2, params.maxProcesses / 2) {
+            let node = alivePIDs.count % config.nodes
+            let cpus = nodes[node].cpus
+            _ = spawnProcess(node: node, cpu: cpus.isEmpty ? 0 : cpus[alivePIDs.count % cpus.count].raw)
+        }
+        let target = params.targetUse * 9 / 10
+        var guardSteps = config.totalPages
+        while usedPermille < target && guardSteps > 0 {
+            guardSteps -= 64
+            switch rng.below(10) {
+            case 0..<6:
+                guard let pid = randomAlivePID() else { return }
+                for _ in 0..<64 { guard faultAnon(pid: pid) != nil else { return } }
+            case 6..<9:
+                for _ in 0..<64 { readFilePage(allowNew: true) }
+            default:
+                for _ in 0..<8 { _ = allocSlabPage(gfp: .kernelReclaimable, node: rng.below(config.nodes), cpu: rng.below(config.cpus)) }
+            }
+        }
+        lruAddDrainAll()
+        _ = drainEvents()
+    }
+
     var usedPermille: Int {
         let managed = zones.reduce(0) { $0 + $1.managed }
         let free = zones.reduce(0) { $0 + $1.freePages + $1.pcpPages }

@@ -18,7 +18,21 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the text report.")
     var json = false
 
+    @Flag(help: "Report the simulated machine (after boot and its workload) instead of a real one.")
+    var sim = false
+
+    @OptionGroup(title: "Simulated machine (with --sim)")
+    var machine: MachineOptions
+
+    func validate() throws {
+        if sim && from != nil { throw ValidationError("--sim and --from are two different machines: give one") }
+    }
+
     func run() throws {
+        if sim {
+            let report = SimInspector(machine: try machine.bootMachine()).report()
+            return try print(report, json: json, limits: [])
+        }
         try LiveError.exitingOnFailure {
             let source = try from.map(LiveSource.savedCopy(at:)) ?? .machine
             let report = try LiveInspector(source: source).report()

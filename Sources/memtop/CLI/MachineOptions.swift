@@ -1,4 +1,5 @@
 import ArgumentParser
+import MemEngine
 
 /// The MACHINE options of DESIGN.md's command line: the simulated machine's shape and workload.
 struct MachineOptions: ParsableArguments {
@@ -30,4 +31,63 @@ struct MachineOptions: ParsableArguments {
     @Option(name: .customLong("without"),
             help: "Switch off one fix of the 2007 series (repeatable): isolate-freed-pages-asap, swapin-unmapped-skip, anon-vma-hold, memmap-roundup.")
     var without: [String] = []
+}
+
+extension MachineOptions {
+    /// The engine's configuration, or a ValidationError that names the bad option (exit 2).
+    func makeConfig() throws -> MachineConfig {
+        var c = MachineConfig()
+        if let blockSize {
+            guard let bytes = ByteSize.parse(blockSize) else {
+                throw ValidationError("--block-size '\(blockSize)' is not a size (try 128M or 8M)")
+            }
+            do { c.geometry = try Geometry(blockBytes: bytes) } catch let e { throw ValidationError("--block-size: \(e.description)") }
+            if c.geometry.blockBytes >= 128 << 20 {
+                // x86_64 blocks: a machine of x86 proportions unless told otherwise.
+                c.memoryBytes = 16 << 30
+            }
+        }
+        if let memory {
+            guard let bytes = ByteSize.parse(memory) else {
+                throw ValidationError("--memory '\(memory)' is not a size (try 1G or 512M)")
+            }
+            c.memoryBytes = bytes
+        }
+        if let nodes { c.nodes = nodes }
+        if let cpus { c.cpus = cpus }
+        if let kernelcore {
+            guard let a = MemoryAmount.parse(kernelcore) else {
+                throw ValidationError("--kernelcore '\(kernelcore)' is not a size or a percentage")
+            }
+            c.kernelcore = a
+            if movablecore == nil { c.movablecore = nil }
+        }
+        if let movablecore {
+            guard let a = MemoryAmount.parse(movablecore) else {
+                throw ValidationError("--movablecore '\(movablecore)' is not a size or a percentage")
+            }
+            c.movablecore = a
+        }
+        if let seed { c.seed = seed }
+        if let workload {
+            guard let w = WorkloadLevel(rawValue: workload) else {
+                throw ValidationError("--workload '\(workload)' is not one of idle, light, heavy")
+            }
+            c.workload = w
+        }
+        for name in without {
+            guard let fix = Fix(rawValue: name) else {
+                throw ValidationError("--without '\(name)' is not a fix of the 2007 series (one of: \(Fix.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            c.without.insert(fix)
+        }
+        do { try c.validate() } catch let e { throw ValidationError(e.description) }
+        return c
+    }
+
+    /// Boots the machine (`warmupTicks` ticks of workload after boot).
+    func bootMachine(warmupTicks: Int? = nil) throws -> Machine {
+        let config = try makeConfig()
+        do { return try Machine(config: config, warmupTicks: warmupTicks) } catch let e { throw ValidationError(e.description) }
+    }
 }

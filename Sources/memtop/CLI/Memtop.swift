@@ -32,9 +32,10 @@ struct Memtop: ParsableCommand {
                 // --help / --version: ArgumentParser's text on stdout.
                 print(fullMessage(for: error))
             } else if !(error is ExitCode) {
-                let message = fullMessage(for: error)
-                if !message.isEmpty {
-                    FileHandleOutput.standardError.write("memtop: " + message + "\n")
+                var text = message(for: error)
+                if text.hasPrefix("Error: ") { text.removeFirst(7) }
+                if !text.isEmpty {
+                    FileHandleOutput.standardError.write("memtop: " + text + "\n")
                 }
             }
             Glibc.exit(code == .success ? 0 : (error is ExitCode ? code.rawValue : 2))

@@ -1,10 +1,195 @@
 import ArgumentParser
+import Foundation
+import MemEngine
 
-/// `memtop offline` (placeholder until its issue lands).
+/// `memtop offline BLOCK...`: headless hot-remove of memory blocks on the simulated machine.
 struct OfflineCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "offline")
+    static let configuration = CommandConfiguration(
+        commandName: "offline",
+        abstract: "Take memory blocks of the simulated machine offline and print the kernel's trace.",
+        discussion: """
+            Exit status: 0 when every block went offline, 1 when one failed (errno and reason
+            are printed), 2 for bad input. The operation is cancelled (EINTR, "signal backoff")
+            after --max-ticks ticks, or as soon as the engine sees it make no progress.
+            """)
+
+    @Argument(help: "Memory blocks: 12, memory12, or a range 8-11.")
+    var blocks: [String]
+
+    @OptionGroup var machine: MachineOptions
+
+    @Flag(help: "JSON Lines: one object per event, then a summary.")
+    var json = false
+
+    @Option(name: .customLong("max-ticks"), help: "Send the signal (cancel) after this many ticks.")
+    var maxTicks: Int = 2_000_000
+
+    @Flag(name: .customLong("no-workload"), help: "Stop the workload while offlining.")
+    var noWorkload = false
+
+    func validate() throws {
+        guard maxTicks > 0 else { throw ValidationError("--max-ticks must be positive") }
+    }
 
     func run() throws {
-        throw ValidationError("'offline' is not built yet")
+        var m = try machine.bootMachine()
+        let ids = try parseBlocks(blocks, on: m)
+        m.workloadEnabled = !noWorkload
+        m.eventFilter = [.hotplug]
+        do { try m.startOffline(ids) } catch let e { throw ValidationError(e.description) }
+        let ok = HotplugRunner(json: json, maxTicks: maxTicks).run(&m, verb: "offline")
+        if !ok { throw ExitCode(1) }
+    }
+}
+
+/// `memtop online BLOCK...`: headless hot-add of blocks that the same run first takes offline.
+struct OnlineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "online",
+        abstract: "Bring memory blocks of the simulated machine online and print the trace.",
+        discussion: """
+            The simulated machine boots with every block online, so each block is first taken
+            offline (quietly, as a setup step), then onlined into the zone asked for.
+            Exit status: 0 when every block came online, 1 when one failed, 2 for bad input.
+            """)
+
+    @Argument(help: "Memory blocks: 12, memory12, or a range 8-11.")
+    var blocks: [String]
+
+    @Option(help: "Zone to online into: movable or kernel (default: the block's default zone).")
+    var zone: String?
+
+    @OptionGroup var machine: MachineOptions
+
+    @Flag(help: "JSON Lines: one object per event, then a summary.")
+    var json = false
+
+    func run() throws {
+        let type: OnlineType
+        switch zone {
+        case nil: type = .online
+        case "movable": type = .movable
+        case "kernel": type = .kernel
+        case let z?: throw ValidationError("--zone '\(z)' is not movable or kernel")
+        }
+        var m = try machine.bootMachine()
+        let ids = try parseBlocks(blocks, on: m)
+        m.eventFilter = []
+        let offline = ids.filter { m.blocks[$0.raw].state == .online }
+        if !offline.isEmpty {
+            do { try m.startOffline(offline) } catch let e { throw ValidationError(e.description) }
+            m.runOperation()
+            if let r = m.operation?.result, r.outcome != .offlined {
+                let reason = r.reason ?? "?"
+                FileHandleOutput.standardError.write("memtop: setup could not take the blocks offline first: \(r.errno ?? "") \(reason)\n")
+                throw ExitCode(1)
+            }
+            m.clearOperation()
+        }
+        m.eventFilter = [.hotplug]
+        _ = m.drainEvents()
+        do { try m.startOnline(ids, as: type) } catch let e { throw ValidationError(e.description) }
+        let ok = HotplugRunner(json: json, maxTicks: 10_000_000).run(&m, verb: "online")
+        if !ok { throw ExitCode(1) }
+    }
+}
+
+/// Runs a hot-plug operation to its end, streaming its events as text or JSON Lines, and
+/// prints the summary. Returns whether it succeeded.
+struct HotplugRunner {
+    var json: Bool
+    var maxTicks: Int
+
+    func run(_ m: inout Machine, verb: String) -> Bool {
+        let start = m.tick
+        var out = OutputBuffer()
+        while let op = m.operation, !op.isFinished {
+            if !op.signalPending {
+                if m.tick - start >= maxTicks {
+                    m.cancelOperation()
+                    if !json { out.line("memtop: --max-ticks \(maxTicks) reached: sending a signal") }
+                } else if let stall = op.stall {
+                    m.cancelOperation()
+                    if !json { out.line("memtop: no progress (\(stall)): sending a signal") }
+                }
+            }
+            m.step()
+            for e in m.drainEvents() { out.line(json ? jsonLine(e) : textLine(e)) }
+            out.flushIfLarge()
+        }
+        guard let op = m.operation, let result = op.result else { return false }
+        out.line(json ? summaryJSON(op, result, m) : summaryText(op, result, verb: verb))
+        out.flush()
+        return result.outcome != .failed
+    }
+
+    func textLine(_ e: Event) -> String {
+        var s = String(repeating: " ", count: max(0, 8 - String(e.tick).count)) + "\(e.tick)  "
+        if let b = e.block { s += "memory\(b)  " }
+        s += e.fn
+        if let p = e.pfn { s += " pfn \(PFN(p))" }
+        if let t = e.toPFN { s += e.fn.contains("range") || e.fn == "offline_pages" || e.fn == "online_pages" || e.fn.hasPrefix("test_") || e.fn.hasPrefix("__offline") ? "-\(PFN(t))" : " -> \(PFN(t))" }
+        if let o = e.order { s += " order \(o)" }
+        if let d = e.detail { s += e.fn == "printk" ? "\n          dmesg: \(d)" : ": \(d)" }
+        return s
+    }
+
+    func jsonLine(_ e: Event) -> String {
+        var o: [(String, JSONValue)] = [("tick", .int(e.tick)), ("fn", .string(e.fn))]
+        o.append(("block", e.block.map(JSONValue.int) ?? .null))
+        if let p = e.pfn { o.append(("pfn", .int(p))) }
+        if let t = e.toPFN { o.append(("to_pfn", .int(t))) }
+        if let r = e.order { o.append(("order", .int(r))) }
+        if let d = e.detail { o.append(("detail", .string(d))) }
+        return JSONValue.object(o).encoded
+    }
+
+    func summaryJSON(_ op: HotplugOperation, _ r: HotplugResult, _ m: Machine) -> String {
+        let failedBlock = r.outcome == .failed ? op.block?.raw : nil
+        let blocks = op.done.map(\.raw) + (op.block.map { [$0.raw] } ?? [])
+        let o: [(String, JSONValue)] = [
+            ("summary", .bool(true)),
+            ("result", .string(r.outcome.rawValue)),
+            ("errno", r.errno.map(JSONValue.string) ?? .null),
+            ("reason", r.reason.map(JSONValue.string) ?? .null),
+            ("kernel_bug", .bool(r.kernelBug)),
+            ("migrated", .int(op.migrated)),
+            ("failed_migrations", .int(op.failedMigrations)),
+            ("retries", .int(op.retries)),
+            ("isolated_pageblocks", .int(op.maxIsolatedPageblocks)),
+            ("ticks", .int(op.ticks)),
+            ("block", failedBlock.map(JSONValue.int) ?? (blocks.last.map(JSONValue.int) ?? .null)),
+            ("blocks", .array(blocks.map(JSONValue.int))),
+            ("pgmigrate_success", .int(m.vmstat.pgmigrateSuccess)),
+            ("pgmigrate_fail", .int(m.vmstat.pgmigrateFail)),
+        ]
+        return JSONValue.object(o).encoded
+    }
+
+    func summaryText(_ op: HotplugOperation, _ r: HotplugResult, verb: String) -> String {
+        var s = "\n"
+        switch r.outcome {
+        case .offlined: s += "result: offlined " + op.done.map(\.description).joined(separator: ", ")
+        case .online: s += "result: online " + op.done.map(\.description).joined(separator: ", ")
+        case .failed:
+            s += "result: \(verb) of \(op.block?.description ?? "?") failed"
+            if let e = r.errno { s += " with \(e)" }
+            if let reason = r.reason { s += ": \(reason)" }
+            if r.kernelBug { s += "\n(the real kernel would have crashed here; memtop rolled the operation back)" }
+        }
+        s += "\npages migrated: \(op.migrated), failed migrations: \(op.failedMigrations), retries: \(op.retries), "
+        s += "pageblocks isolated: \(op.maxIsolatedPageblocks), ticks: \(op.ticks)"
+        return s
+    }
+}
+
+/// Collects output lines and writes them in large chunks.
+struct OutputBuffer {
+    var text = ""
+    mutating func line(_ s: String) { text += s; text += "\n" }
+    mutating func flushIfLarge() { if text.utf8.count > 1 << 16 { flush() } }
+    mutating func flush() {
+        FileHandleOutput.standardOutput.write(text)
+        text = ""
     }
 }

@@ -6,7 +6,7 @@ struct LivePage: Equatable, Sendable {
     var flags: KPageFlags
     /// /proc/kpagecount: how many page tables map the page (not its refcount).
     var mapcount: UInt64
-    var kind: PageKind
+    var kind: LivePageKind
 }
 
 /// Finer facts of a block, beside the kind partition (pages may count in several).
@@ -142,7 +142,7 @@ struct BlockScanner: ~Copyable {
 
     private struct PageKey: Hashable {
         var flags: UInt64
-        var kind: PageKind
+        var kind: LivePageKind
     }
 
     private struct Judgement {

@@ -53,7 +53,7 @@ struct InspectReport: Codable, Equatable, Sendable {
         var reserved: UInt64 = 0
         var other: UInt64 = 0
         var offline: UInt64 = 0
-        /// Present but never initialised (deferred struct page init); see `PageKind.uninit`.
+        /// Present but never initialised (deferred struct page init); see `LivePageKind.uninit`.
         var uninit: UInt64 = 0
 
         enum CodingKeys: String, CodingKey {
@@ -64,7 +64,7 @@ struct InspectReport: Codable, Equatable, Sendable {
 
         init() {}
 
-        subscript(kind: PageKind) -> UInt64 {
+        subscript(kind: LivePageKind) -> UInt64 {
             get {
                 switch kind {
                 case .free: return free
@@ -93,7 +93,7 @@ struct InspectReport: Codable, Equatable, Sendable {
             }
         }
 
-        var total: UInt64 { PageKind.allCases.reduce(0) { $0 + self[$1] } }
+        var total: UInt64 { LivePageKind.allCases.reduce(0) { $0 + self[$1] } }
     }
 
     /// A pfn that stops the block from going offline, with the kernel's reason string.

@@ -2,7 +2,7 @@ import MemEngine
 
 /// What holds a page, as far as /proc/kpageflags and /proc/kpagecount tell: the partition used
 /// for the per-block counts. Every pfn of a block gets exactly one kind.
-enum PageKind: String, CaseIterable, Codable, Sendable {
+enum LivePageKind: String, CaseIterable, Codable, Sendable {
     /// In the buddy allocator (KPF_BUDDY, or an inferred tail of a free block; see
     /// `BuddyTailRule`).
     case free
@@ -72,8 +72,8 @@ struct PageClassifier: Sendable {
 
     /// Classifies `flags.count` consecutive pfns starting at `start`. `counts` is kpagecount for
     /// the same pfns, or nil when it is unavailable (then mapcounts are taken as 0).
-    mutating func classify(start: UInt64, flags: [UInt64], counts: [UInt64]?) -> [PageKind] {
-        var kinds = [PageKind](repeating: .other, count: flags.count)
+    mutating func classify(start: UInt64, flags: [UInt64], counts: [UInt64]?) -> [LivePageKind] {
+        var kinds = [LivePageKind](repeating: .other, count: flags.count)
         let noCounts = [UInt64](repeating: 0, count: counts == nil ? flags.count : 0)
         let mapcounts = counts ?? noCounts
         var index = 0
@@ -106,7 +106,7 @@ struct PageClassifier: Sendable {
     private static let lruBit = KPageFlags.lru.rawValue
     private static let swapbackedBit = KPageFlags.swapbacked.rawValue
 
-    private mutating func kind(pfn: UInt64, flags raw: UInt64, count: UInt64, blankPageblock: Bool) -> PageKind {
+    private mutating func kind(pfn: UInt64, flags raw: UInt64, count: UInt64, blankPageblock: Bool) -> LivePageKind {
         if raw & Self.buddyBit != 0 {
             if buddyTails == .inferred {
                 let alignment = pfn == 0 ? maxOrder : min(pfn.trailingZeroBitCount, maxOrder)
@@ -132,7 +132,7 @@ struct PageClassifier: Sendable {
     /// /proc shows no refcount: free and never-initialised pages are taken as refcount 0
     /// (a zeroed memmap has refcount 0); any other page as referenced. Non-LRU movable pages
     /// (zsmalloc, balloon) are not visible either, so they read as "other" and block.
-    static func facts(flags raw: UInt64, kind: PageKind) -> PageFacts {
+    static func facts(flags raw: UInt64, kind: LivePageKind) -> PageFacts {
         let flags = KPageFlags(rawValue: raw)
         var facts = PageFacts()
         facts.reserved = flags.contains(.reserved)
