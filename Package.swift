@@ -16,7 +16,12 @@ let package = Package(
             name: "CNcurses",
             providers: [.apt(["libncursesw5-dev"])]
         ),
-        .target(name: "MemEngine"),
+        .target(
+            name: "MemEngine",
+            // The engine is optimised in debug builds too: `swift run memtop` animates whole
+            // machines and `swift test` checks invariants after every step of thousands of runs.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         .executableTarget(
             name: "memtop",
             dependencies: [

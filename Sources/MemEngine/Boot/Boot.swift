@@ -1,8 +1,9 @@
 extension Machine {
     /// Boots a machine: lays out nodes and zones, initialises the memmap, reserves bootmem,
     /// frees the rest to the buddy allocator, sets watermarks and per-cpu lists, then lets the
-    /// workload start (`warmupTicks` ticks).
-    public init(config: MachineConfig, warmupTicks: Int? = nil) throws(ConfigError) {
+    /// workload start: memory filled to the workload's level (unless `populated` is false), then
+    /// `warmupTicks` ticks of it.
+    public init(config: MachineConfig, warmupTicks: Int? = nil, populated: Bool = true) throws(ConfigError) {
         try config.validate()
         self.config = config
         let g = config.geometry
@@ -44,7 +45,7 @@ extension Machine {
         initPerZoneWmarkMin()
         for z in zones.indices { setPageset(zone: z) }
         bootKernelAllocations()
-        populate()
+        if populated { populate() }
         let warmup = warmupTicks ?? 200
         for _ in 0..<warmup { step() }
         _ = drainEvents()

@@ -45,19 +45,21 @@ extension Machine {
     /// its way to the LRU; every 64 pages the process also needs a page-table page.
     @discardableResult
     mutating func faultAnon(pid: Int) -> Int? {
-        let proc = processes[pid]
-        if proc.ptes.count % 64 == 0 {
-            guard let (pt, _) = allocPages(order: 0, gfp: .kernel, preferredNode: proc.node.raw, cpu: proc.cpu.raw) else { return nil }
-            fill(pt, kind: .pageTable, owner: UInt32(pid), index: UInt32(proc.pageTables.count))
+        // Locals, not a copy of the process: a copy would make the append below copy the
+        // whole PTE array.
+        let node = processes[pid].node.raw, cpu = processes[pid].cpu.raw
+        if processes[pid].ptes.count % 64 == 0 {
+            guard let (pt, _) = allocPages(order: 0, gfp: .kernel, preferredNode: node, cpu: cpu) else { return nil }
+            fill(pt, kind: .pageTable, owner: UInt32(pid), index: UInt32(processes[pid].pageTables.count))
             processes[pid].pageTables.append(UInt32(pt))
         }
-        guard let (p, _) = allocPages(order: 0, gfp: .highUserMovable, preferredNode: proc.node.raw, cpu: proc.cpu.raw) else {
+        guard let (p, _) = allocPages(order: 0, gfp: .highUserMovable, preferredNode: node, cpu: cpu) else {
             return nil
         }
         let index = processes[pid].ptes.count
         fill(p, kind: .anon, owner: UInt32(pid), index: UInt32(index), flags: .swapBacked, mapcount: 1)
         processes[pid].ptes.append(.present(p))
-        folioAddLRU(p, cpu: proc.cpu.raw)
+        folioAddLRU(p, cpu: cpu)
         vmstat.pgfault += 1
         return p
     }

@@ -224,10 +224,10 @@ extension Machine {
         for _ in 0..<4 {
             let i = rng.below(processes[pid].ptes.count)
             guard processes[pid].ptes[i].swapSlot != nil else { continue }
-            let proc = processes[pid]
-            guard let (p, _) = allocPages(order: 0, gfp: .highUserMovable, preferredNode: proc.node.raw, cpu: proc.cpu.raw) else { return }
+            let node = processes[pid].node.raw, cpu = processes[pid].cpu.raw
+            guard let (p, _) = allocPages(order: 0, gfp: .highUserMovable, preferredNode: node, cpu: cpu) else { return }
             fill(p, kind: .anon, owner: UInt32(pid), index: UInt32(i), flags: [.swapBacked, .swapcache, .locked])
-            folioAddLRU(p, cpu: proc.cpu.raw)
+            folioAddLRU(p, cpu: cpu)
             inFlightIO.append(PendingIO(kind: .swapIn, pfn: UInt32(p), due: tick + 2 + rng.below(10)))
             vmstat.pswpin += 1
             return

@@ -1,0 +1,63 @@
+import Testing
+@testable import MemEngine
+
+extension MachineConfig {
+    /// A small teaching machine: 128 MiB in 8 MiB blocks, two nodes, two cpus, a quarter movable.
+    static func small(seed: UInt64 = 1, workload: WorkloadLevel = .light, nodes: Int = 2,
+                      memory: Int = 128 << 20, without: Set<Fix> = []) -> MachineConfig {
+        MachineConfig(memoryBytes: memory, nodes: nodes, cpus: 2, movablecore: .percent(25),
+                      seed: seed, workload: workload, without: without)
+    }
+
+    /// A tiny machine for sweeps: 1 MiB blocks (256 pages, pageblocks of 8), 32 MiB.
+    static func tiny(seed: UInt64, workload: WorkloadLevel, nodes: Int = 2) -> MachineConfig {
+        // swiftlint:disable:next force_try
+        MachineConfig(geometry: try! Geometry(blockBytes: 1 << 20), memoryBytes: 32 << 20, nodes: nodes, cpus: 2,
+                      movablecore: .percent(30), seed: seed, workload: workload)
+    }
+}
+
+/// Steps the machine, checking every invariant after every step.
+func stepChecked(_ m: inout Machine, steps: Int) throws {
+    for _ in 0..<steps {
+        m.step()
+        try m.checkInvariants()
+    }
+}
+
+/// Runs the operation in flight to its end, checking invariants after every micro-step.
+@discardableResult
+func runChecked(_ m: inout Machine, maxSteps: Int = 400_000, cancelOnStall: Bool = true) throws -> HotplugResult {
+    var n = 0
+    while let op = m.operation, !op.isFinished {
+        if cancelOnStall && op.stall != nil && !op.signalPending { m.cancelOperation() }
+        m.step()
+        try m.checkInvariants()
+        n += 1
+        if n > maxSteps {
+            Issue.record("operation did not finish in \(maxSteps) steps (phase \(op.phase))")
+            break
+        }
+    }
+    return try #require(m.operation?.result)
+}
+
+/// The content every process, file and slab slot holds: (kind, owner, index) per live page,
+/// plus swapped-out slots. Migration must keep this set exactly.
+func contentTokens(_ m: Machine) -> [String: Int] {
+    var tokens: [String: Int] = [:]
+    for p in m.processes where p.alive {
+        for (i, pte) in p.ptes.enumerated() where !pte.isNone {
+            tokens["anon \(p.pid):\(i)", default: 0] += 1
+        }
+    }
+    for f in m.files {
+        for (i, raw) in f.pages.enumerated() where raw != PageArrays.none { tokens["file \(f.id):\(i)", default: 0] += 1 }
+    }
+    return tokens
+}
+
+/// Blocks in a zone of the given type whose what-if verdict is "would offline".
+func offlinableBlocks(_ m: Machine, zone: ZoneType) -> [BlockID] {
+    m.blocks.filter { m.blockSummary($0.id).zone == zone && !m.blockSummary($0.id).multizone && m.offlineVerdict($0.id).offlinable }.map(\.id)
+}
