@@ -13,6 +13,7 @@
 #endif
 
 #include <locale.h>
+#include <poll.h>
 #include <langinfo.h>
 #include <signal.h>
 #include <stdio.h>
@@ -98,6 +99,16 @@ static inline void mt_install_signal_handlers(void) {
     mt_set_signal_action(SIGTERM, mt_on_signal);
     mt_set_signal_action(SIGHUP, mt_on_signal);
     mt_set_signal_action(SIGTSTP, mt_on_signal);
+    // A parent may have left these blocked (posix_spawn passes its mask on); a blocked SIGINT
+    // would leave the user no way out but kill -9.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTSTP);
+    sigaddset(&set, SIGWINCH);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static inline void mt_restore_signal_handlers(void) {
@@ -123,6 +134,13 @@ static inline void mt_stop_self(void) {
     sigprocmask(SIG_UNBLOCK, &set, NULL);
     raise(SIGTSTP);
     mt_set_signal_action(SIGTSTP, mt_on_signal);
+}
+
+/// 1 if the terminal on stdin is gone (its pty closed): get_wch would fail at once forever.
+static inline int mt_input_hung_up(void) {
+    struct pollfd p = { 0, POLLIN, 0 };
+    if (poll(&p, 1, 0) < 0) return 0;
+    return (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 static inline int mt_isatty(int fd) { return isatty(fd); }

@@ -70,7 +70,7 @@ struct DemoApp: TerminalApp {
         let layout = DemoLayout(buffer.area)
         let title = Style(fg: .black, bg: .cyan, attributes: caps.usesColor ? [] : [.reverse])
         buffer.fill(layout.title, with: Cell(" ", style: title))
-        buffer.set(" memtop — terminal layer demo (the memory map comes later)", x: 0, y: 0, style: title.bold())
+        buffer.set(" memtop - terminal layer demo (the memory map comes later)", x: 0, y: 0, style: title.bold())
 
         let inside = buffer.drawBorder(layout.map, title: "half blocks: two pages a cell", caps: caps)
         let palette = DemoApp.palettes[paletteIndex]

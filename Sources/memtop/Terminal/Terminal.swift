@@ -20,6 +20,8 @@ final class Terminal {
     /// The next draw must also repaint the physical screen (after a suspend or Ctrl-L).
     private var repaintAll = false
     private var isOpen = true
+    /// The terminal went away (its window closed): the loop must end, or it would spin.
+    private var hungUp = false
     private var hasDefaultColors = false
     private var colorPairs: [ColorPairKey: Int16] = [:]
     private let maxColorPairs: Int
@@ -108,6 +110,10 @@ final class Terminal {
         wtimeout(mt_stdscr(), Int32(clamping: max(0, ms)))
         var wch: wint_t = 0
         let rc = mt_get_wch(&wch)
+        if rc == mt_err() {
+            if mt_input_hung_up() != 0 { hungUp = true }
+            return nil
+        }
         if rc == mt_key_code_yes() { return functionKey(Int32(bitPattern: wch)) }
         guard rc == mt_ok(), let scalar = Unicode.Scalar(UInt32(wch)) else { return nil }
         return .key(Key(character: Character(scalar)))
@@ -117,6 +123,7 @@ final class Terminal {
     func takeSignal() -> TerminalSignal? {
         let terminate = mt_take_terminate()
         if terminate != 0 { return .terminate(terminate) }
+        if hungUp { return .terminate(SIGHUP) }
         if mt_take_suspend() != 0 { return .suspend }
         return nil
     }

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+/// The real binary in a real terminal (tmux): it draws, keys change the screen, resizes redraw,
+/// and every way out gives the terminal back as it was.
+@Suite("End to end: memtop in tmux", .serialized, .enabled(if: Tmux.isAvailable, "tmux is not installed"))
+struct EndToEndTests {
+    /// A pane that runs memtop, then reports its exit status and the terminal modes, then
+    /// waits. SIGINT is trapped in the shell (and so reset to default in memtop) so that the
+    /// shell outlives a Ctrl-C and can report.
+    static func start(_ arguments: String = "", cols: Int = 100, rows: Int = 30) throws -> Tmux {
+        let binary = try MemtopBinary.path()
+        // tmux hands the command to sh -c, so the inner script's '$' are escaped for that shell.
+        let script = "trap : INT; '\(binary)' \(arguments); echo memtop-exit=\\$?; "
+            + "echo modes: \\$(stty -a); echo end-of-report; exec sleep 600"
+        return try Tmux(command: "env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR= sh -c \"\(script)\"",
+                        cols: cols, rows: rows)
+    }
+
+    /// The `stty -a` words of the report, e.g. "icanon" or "-echo".
+    static func modes(in pane: String) -> Set<String> {
+        let line = pane.split(separator: "\n").first { $0.hasPrefix("modes:") } ?? ""
+        return Set(line.split(separator: " ").map(String.init))
+    }
+
+    /// Checks that memtop exited with `status` and left the terminal as the shell wants it.
+    static func expectRestored(_ tmux: Tmux, status: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let pane = try tmux.waitFor("end-of-report", joined: true)
+        #expect(pane.contains("memtop-exit=\(status)"), sourceLocation: sourceLocation)
+        let modes = modes(in: pane)
+        #expect(modes.contains("echo") && modes.contains("icanon") && modes.contains("isig"),
+                "terminal modes after exit: \(modes.sorted())", sourceLocation: sourceLocation)
+        #expect(try tmux.paneValue("alternate_on") == "0", "still on the alternate screen",
+                sourceLocation: sourceLocation)
+        #expect(!pane.contains("terminal layer demo"), "memtop's screen left behind", sourceLocation: sourceLocation)
+    }
+
+    @Test("starts and draws the demo screen in colour with half blocks")
+    func starts() throws {
+        let tmux = try Self.start()
+        defer { tmux.kill() }
+        let pane = try tmux.waitFor("state   paused")
+        #expect(pane.contains("screen  100x30"))
+        #expect(pane.contains("utf8 yes  colours 256"))
+        let coloured = try tmux.capture(escapes: true)
+        #expect(coloured.contains("▀"))
+        #expect(coloured.contains("\u{1b}["), "no SGR sequences in the pane")
+    }
+
+    @Test("keys move the cursor and space starts the animation")
+    func keys() throws {
+        let tmux = try Self.start()
+        defer { tmux.kill() }
+        try tmux.waitFor("state   paused")
+        try tmux.sendKeys("l", "l", "j")
+        try tmux.waitFor("cursor  2,1")
+        try tmux.sendKeys("Space")
+        try tmux.waitFor("state   running")
+        try tmux.waitUntil("frames to pass") { $0.range(of: "frame   [1-9]", options: .regularExpression) != nil }
+        try tmux.sendKeys("?")
+        try tmux.waitFor("keys (Esc closes)")
+        try tmux.sendKeys("Escape")
+        try tmux.waitUntil("help to close") { !$0.contains("keys (Esc closes)") }
+    }
+
+    @Test("a resize redraws; below 80x24 the too-small screen; back again the demo")
+    func resize() throws {
+        let tmux = try Self.start()
+        defer { tmux.kill() }
+        try tmux.waitFor("screen  100x30")
+        try tmux.resize(cols: 90, rows: 26)
+        try tmux.waitFor("screen  90x26")
+        try tmux.resize(cols: 40, rows: 10)
+        let small = try tmux.waitFor("Terminal too small")
+        #expect(small.contains("40x10, need 80x24"))
+        #expect(!small.contains("status"))
+        try tmux.resize(cols: 100, rows: 30)
+        try tmux.waitFor("screen  100x30")
+    }
+
+    @Test("q quits with status 0, Ctrl-C (SIGINT) with 130; both restore the terminal",
+          arguments: [("q", 0), ("C-c", 130)])
+    func quitKeys(key: String, status: Int) throws {
+        let tmux = try Self.start()
+        defer { tmux.kill() }
+        try tmux.waitFor("state   paused")
+        try tmux.sendKeys(key)
+        try Self.expectRestored(tmux, status: status)
+    }
+
+    @Test("SIGTERM exits 143 and restores the terminal")
+    func sigterm() throws {
+        let tmux = try Self.start()
+        defer { tmux.kill() }
+        try tmux.waitFor("state   paused")
+        let shell = try tmux.paneValue("pane_pid")
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let memtop = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+        #expect(Foundation.kill(memtop, SIGTERM) == 0)
+        try Self.expectRestored(tmux, status: 143)
+    }
+
+    @Test("Ctrl-Z suspends to the shell with the terminal restored; fg redraws")
+    func suspend() throws {
+        let binary = try MemtopBinary.path()
+        let tmux = try Tmux(command: "env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 PS1='prompt$ ' bash --norc --noprofile -i",
+                            cols: 100, rows: 30)
+        defer { tmux.kill() }
+        try tmux.waitFor("prompt$")
+        try tmux.sendKeys("'\(binary)'", "Enter")
+        try tmux.waitFor("state   paused")
+        try tmux.sendKeys("l")
+        try tmux.waitFor("cursor  1,0")
+        try tmux.sendKeys("C-z")
+        try tmux.waitFor("Stopped")
+        try tmux.sendKeys("echo modes: $(stty -a)", "Enter")
+        let pane = try tmux.waitUntil("the modes", joined: true) { $0.contains("modes: speed") }
+        let modes = Self.modes(in: pane.split(separator: "\n").filter { $0.hasPrefix("modes: speed") }
+            .map(String.init).joined())
+        #expect(modes.contains("echo") && modes.contains("icanon"), "modes while suspended: \(modes.sorted())")
+        try tmux.sendKeys("fg", "Enter")
+        try tmux.waitFor("cursor  1,0")
+        try tmux.sendKeys("q")
+        try tmux.waitUntil("the shell prompt after quitting") { $0.hasSuffix("prompt$\n") || $0.contains("prompt$ \n") || $0.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("prompt$") }
+    }
+}
+
+/// The binary without a terminal: headless dumps, and the clear refusal of the interactive map.
+@Suite("End to end: memtop without a terminal")
+struct EndToEndHeadlessTests {
+    static func runMemtop(_ arguments: [String]) throws -> Subprocess {
+        try Subprocess.run(try MemtopBinary.path(), arguments)
+    }
+
+    @Test("stdin not a tty: exit 2 with a message that points to --dump-screen")
+    func notATerminal() throws {
+        let result = try Self.runMemtop(["sim"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("the interactive map needs a terminal (stdin and stdout must be a tty)"))
+        #expect(result.stderr.contains("--dump-screen"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("--dump-screen prints the final screen of the given size and exits 0")
+    func dumpScreen() throws {
+        let result = try Self.runMemtop(["--keys", "l<Down>", "--dump-screen", "--size", "80x24"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 24)
+        #expect(lines.allSatisfy { $0.count <= 80 })
+        #expect(result.stdout.contains("cursor  1,1"))
+        let ansi = try Self.runMemtop(["sim", "--dump-screen", "--ansi", "--size", "80x24"])
+        #expect(ansi.status == 0)
+        #expect(ansi.stdout.contains("\u{1b}[0;"))
+    }
+
+    @Test("bad --size and bad --keys exit 2 with the bad text named")
+    func badInput() throws {
+        let size = try Self.runMemtop(["--dump-screen", "--size", "80by24"])
+        #expect(size.status == 2)
+        #expect(size.stderr.contains("80by24"))
+        let keys = try Self.runMemtop(["--keys", "<Bogus>", "--dump-screen"])
+        #expect(keys.status == 2)
+        #expect(keys.stderr.contains("<Bogus>"))
+    }
+}
