@@ -89,6 +89,9 @@ struct Tmux {
     /// Ends the session and its server; safe to call when it is already gone.
     func kill() {
         _ = try? run(["kill-server"])
+        // The server leaves its socket file behind; -L puts it in tmux's socket directory.
+        let directory = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(directory)/tmux-\(getuid())/\(socket)")
     }
 }
 
