@@ -11,14 +11,15 @@ struct HeadlessRun<A: TerminalApp> {
 
 /// Runs `app` on a screen of `size`, feeding `events` in order, and returns the final screen.
 ///
-/// `<tick:N>` delivers a frame only while the app animates (`tickInterval` not nil), as the
-/// interactive loop would; a resize changes the screen and tells the app.
+/// The app first gets `.resize(size)`, as in a terminal. `<tick:N>` delivers a frame only while
+/// the app animates (`tickInterval` not nil), as the interactive loop would; a resize changes
+/// the screen and tells the app.
 func runHeadless<A: TerminalApp>(_ app: A, events: [KeyEvent], size: Size,
                                  caps: TerminalCapabilities) -> HeadlessRun<A> {
     var app = app
     var size = size
-    var quit = false
-    feeding: for event in events {
+    var quit = app.update(.resize(size)).contains(.quit)
+    feeding: for event in quit ? [] : events {
         var effects: [Effect] = []
         switch event {
         case .key(let key):

@@ -7,6 +7,8 @@ func runInteractive<A: TerminalApp>(_ app: A, on terminal: Terminal) -> LoopOutc
     let clock = ContinuousClock()
     var nextTick: ContinuousClock.Instant?
     var needsDraw = true
+    // The app learns the screen's size first, as it will after every resize.
+    if app.update(.resize(terminal.size)).contains(.quit) { return .quit }
     while true {
         if needsDraw {
             terminal.draw(renderFrame(app, size: terminal.size, caps: terminal.capabilities))

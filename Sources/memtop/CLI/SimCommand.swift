@@ -36,18 +36,14 @@ struct SimCommand: ParsableCommand {
             let screenSize = try size.map { text throws(SizeParseError) in try Size.parse(text) } ?? .headlessDefault
             let caps = TerminalCapabilities.headless(
                 noColor: TerminalCapabilities.noColorRequested(environment["NO_COLOR"]))
-            var sized = app
-            sized.screen = screenSize
-            let run = runHeadless(sized, events: [.resize(screenSize)] + events, size: screenSize, caps: caps)
+            let run = runHeadless(app, events: events, size: screenSize, caps: caps)
             let lines = ansi ? run.screen.ansiLines(caps: caps) : run.screen.lines
             FileHandleOutput.standardOutput.write(lines.joined(separator: "\n") + "\n")
             return
         }
         let terminal = try Terminal(environment: environment)
         defer { terminal.close() }
-        var sized = app
-        sized.screen = terminal.size
-        let outcome = runInteractive(sized, on: terminal)
+        let outcome = runInteractive(app, on: terminal)
         terminal.close()
         if case .signalled(let signal) = outcome {
             throw ExitCode(128 + signal)

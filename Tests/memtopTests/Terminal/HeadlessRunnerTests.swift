@@ -36,6 +36,12 @@ private struct CounterApp: TerminalApp {
 struct TerminalHeadlessRunnerTests {
     let caps = TerminalCapabilities.headless(noColor: false)
 
+    @Test("the app learns the screen size before the first key")
+    func initialResize() {
+        let run = runHeadless(CounterApp(), events: [], size: Size(cols: 12, rows: 3), caps: caps)
+        #expect(run.app.lastResize == Size(cols: 12, rows: 3))
+    }
+
     @Test("keys reach the app through the key table and the final screen is returned")
     func keys() throws {
         let run = runHeadless(CounterApp(), events: try KeyNotation.parse("kk<Up>x"),
@@ -76,9 +82,7 @@ struct TerminalHeadlessRunnerTests {
     @Test("the demo app runs headless: keys move, space animates, ? opens help")
     func demo() throws {
         let size = Size(cols: 100, rows: 30)
-        var demo = DemoApp()
-        demo.screen = size
-        let run = runHeadless(demo, events: try KeyNotation.parse("ll<Down><Space><tick:3>"),
+        let run = runHeadless(DemoApp(), events: try KeyNotation.parse("ll<Down><Space><tick:3>"),
                               size: size, caps: caps)
         let text = run.screen.lines.joined(separator: "\n")
         #expect(text.contains("cursor  2,1"))
