@@ -30,7 +30,8 @@ struct SimCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessEnvironment()
-        let app = DemoApp()
+        let machine = try self.machine.bootMachine()
+        let app = MemtopApp(machine: machine, machineLabel: MemtopApp.label(for: machine.config))
         if dumpScreen {
             let events = try KeyNotation.parse(keys ?? "")
             let screenSize = try size.map { text throws(SizeParseError) in try Size.parse(text) } ?? .headlessDefault

@@ -1,3 +1,4 @@
+import MemEngine
 import Testing
 @testable import memtop
 
@@ -79,18 +80,18 @@ struct TerminalHeadlessRunnerTests {
         #expect(roomy.screen.lines == ["      Terminal too small"])
     }
 
-    @Test("the demo app runs headless: keys move, space animates, ? opens help")
-    func demo() throws {
-        let size = Size(cols: 100, rows: 30)
-        let run = runHeadless(DemoApp(), events: try KeyNotation.parse("ll<Down><Space><tick:3>"),
-                              size: size, caps: caps)
-        let text = run.screen.lines.joined(separator: "\n")
-        #expect(text.contains("cursor  2,1"))
-        #expect(text.contains("frame   3"))
-        #expect(text.contains("state   running"))
+    @Test("the memory map runs headless: keys move, space animates, ? opens help")
+    func memoryApp() throws {
+        let size = Size(cols: 120, rows: 40)
+        let machine = try Machine(config: MachineConfig(), warmupTicks: 50)
+        let app = MemtopApp(machine: machine, machineLabel: "test")
+        let run = runHeadless(app, events: try KeyNotation.parse("l<Space><tick:3>"), size: size, caps: caps)
+        #expect(run.app.cursorBlock == app.cursorBlock + 1)
+        #expect(run.app.machine.tick == machine.tick + 3 * run.app.stepsPerFrame)
+        #expect(run.screen.lines.joined(separator: "\n").contains("running"))
         let help = runHeadless(run.app, events: [.key(.char("?"))], size: size, caps: caps)
             .screen.lines.joined(separator: "\n")
-        #expect(help.contains("keys (Esc closes)"))
+        #expect(help.contains("help: every key"))
         #expect(help.contains("zoom out / cancel offline"))
     }
 }

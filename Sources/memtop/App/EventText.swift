@@ -1,0 +1,49 @@
+import MemEngine
+
+/// How engine events and outcomes read in the log: the kernel function first, pfns in hex,
+/// and where a page goes, its node and zone.
+enum EventText {
+    static func line(_ event: Event, machine: Machine) -> String {
+        if event.fn == "printk", let detail = event.detail { return "dmesg: \(detail)" }
+        var s = event.fn
+        if let pfn = event.pfn { s += " pfn \(PFN(pfn))" }
+        if let to = event.toPFN {
+            s += " -> \(PFN(to))"
+            if let place = place(of: PFN(to), machine: machine) { s += " \(place)" }
+        }
+        if let order = event.order { s += " order \(order)" }
+        if let detail = event.detail { s += ": \(detail)" }
+        return s
+    }
+
+    /// "node1 Normal" for a pfn, or nil if it has no zone (offline, a hole).
+    static func place(of pfn: PFN, machine: Machine) -> String? {
+        guard pfn.raw >= 0, pfn.raw < machine.pageCount, let z = machine.zoneIndex(pfn) else { return nil }
+        return "\(machine.zones[z].node) \(machine.zones[z].name)"
+    }
+
+    static func weight(_ event: Event) -> LogLine.Weight {
+        switch event.fn {
+        case "BUG", "no progress": return .error
+        case "printk", "memory_block_change_state", "signal_pending": return .important
+        default:
+            return event.detail?.contains("-E") == true ? .error : .normal
+        }
+    }
+
+    /// "offlined memory60" / "failed memory60: EBUSY (unmovable page)".
+    static func outcome(_ op: HotplugOperation) -> String {
+        guard let result = op.result else { return "\((op.block ?? op.done.last).map(\.description) ?? "?"): in flight" }
+        let finished = result.outcome == .failed ? (op.block ?? op.done.last) : (op.done.last ?? op.block)
+        let block = finished.map(\.description) ?? "the block"
+        switch result.outcome {
+        case .offlined: return "offlined \(block)"
+        case .online: return "onlined \(block)"
+        case .failed:
+            var s = "offline of \(block) failed: \(result.errno ?? "error")"
+            if let reason = result.reason { s += " (\(reason))" }
+            if result.kernelBug { s += " [kernel bug]" }
+            return s
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import MemEngine
+
+/// The inspector's lines for the page or block under the cursor, built from the machine.
+enum InspectorText {
+    typealias Line = (text: String, style: Style)
+
+    static func page(_ m: Machine, _ pfn: PFN) -> [Line] {
+        let info = m.pageInfo(pfn)
+        let block = m.geometry.block(of: pfn)
+        let pageblockStart = PFN(pfn.raw & ~(m.geometry.pagesPerPageblock - 1))
+        var mt = info.pageblockMT.description
+        if info.pageblockIsolated { mt += " (isolated: Isolate)" }
+        let place = [info.node?.description, info.zone].compactMap { $0 }.joined(separator: " ")
+        var lines: [Line] = [
+            ("pfn \(pfn) in \(block), \(place.isEmpty ? "no zone" : place); pageblock \(pageblockStart) \(mt)", .plain.bold()),
+        ]
+        var counts = "kind \(info.kind)"
+        if let order = info.buddyOrder { counts += " (buddy head, order \(order))" }
+        counts += "  refcount \(info.refcount)  mapcount \(info.mapcount)  LRU \(info.lru?.description ?? "none")"
+        lines.append((counts, .plain))
+        let flags = info.flags.names
+        lines.append(("flags " + (flags.isEmpty ? "none" : flags.joined(separator: " ")), .plain))
+        lines.append(("owner " + (info.owner ?? "none"), .plain))
+        return lines
+    }
+
+    static func block(_ m: Machine, _ id: BlockID) -> [Line] {
+        let b = m.blocks[id.raw]
+        let s = m.blockSummary(id)
+        let range = m.pfnRange(of: id)
+        let zone = s.multizone ? "multizone" : s.zone?.description ?? "no zone"
+        let valid = m.validZones(id).map(\.description).joined(separator: " ")
+        var lines: [Line] = [
+            ("\(id) \(b.state.rawValue)  \(b.node) \(zone)  pfn \(range.lowerBound)-\(range.upperBound)  valid_zones \(valid.isEmpty ? "none" : valid)", .plain.bold()),
+        ]
+        let kinds: [(PageKind, String)] = [(.free, "free"), (.pcp, "pcp"), (.anon, "anon"), (.file, "file"), (.slab, "slab"),
+                                           (.pageTable, "ptbl"), (.reserved, "resv"), (.offline, "offline"), (.garbage, "garbage")]
+        lines.append((kinds.filter { s.count($0.0) > 0 }.map { "\($0.1) \(s.count($0.0))" }.joined(separator: "  "), .plain))
+        var pageblocks = MigrateType.allCases.filter { s.pageblockCount($0) > 0 }
+            .map { "\(ZonePanel.short($0)) \(s.pageblockCount($0))" }.joined(separator: " ")
+        if pageblocks.isEmpty { pageblocks = "none" }
+        lines.append(("LRU anon \(s.count(.inactiveAnon))/\(s.count(.activeAnon)) file \(s.count(.inactiveFile))/\(s.count(.activeFile)) unev \(s.count(.unevictable));  pageblocks \(pageblocks)", .plain))
+        guard b.state == .online else {
+            lines.append((b.state == .offline ? "offline: O onlines it (valid_zones above)" : "going offline: watch the offline panel", .plain.dim()))
+            return lines
+        }
+        let verdict = m.offlineVerdict(id)
+        if verdict.offlinable {
+            lines.append(("what-if offline: would offline (every pageblock isolates; o tries it)", Style(fg: .brightGreen)))
+            return lines
+        }
+        var text = "what-if offline: \(verdict.errno ?? "error") \(verdict.reason ?? "")"
+        if verdict.blockedPageblocks > 0 { text += ", \(verdict.blockedPageblocks) pageblock(s) refuse" }
+        lines.append((text, Style(fg: .brightRed, attributes: .bold)))
+        for blocker in verdict.blockers {
+            lines.append(("  pfn \(blocker.pfn) \(blocker.kind): \(blocker.reason)", .plain))
+        }
+        return lines
+    }
+}

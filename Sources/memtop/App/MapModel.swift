@@ -1,0 +1,82 @@
+import MemEngine
+
+/// One page as the map and the colour modes see it: the few facts every mode needs.
+///
+/// The simulator fills it from the engine; live mode can fill it from /proc/kpageflags (then
+/// `migratetype` is nil, as the kernel does not expose it per pageblock).
+struct PageView: Hashable, Sendable {
+    var kind: PageKind
+    /// PG_swapcache: an anon page whose content also sits in swap.
+    var swapcache = false
+    var zone: ZoneType?
+    /// The pageblock's migratetype as `get_pageblock_migratetype()` reports it (Isolate while
+    /// isolated), or nil when the source cannot know.
+    var migratetype: MigrateType?
+    /// The pageblock has its isolate bit set.
+    var isolated = false
+    /// The LRU list the page is on, or nil when it is on none.
+    var lru: LRUList?
+    /// PG_isolated: taken off the LRU by `folio_isolate_lru()` to be migrated.
+    var offLRUForMigration = false
+}
+
+/// One memory block as the overview draws it.
+struct BlockView: Hashable, Sendable {
+    var id: BlockID
+    var node: NodeID
+    /// The zone its pages are linked to (the first one's for a multizone block), or nil when
+    /// offline with no zone.
+    var zone: ZoneType?
+    var multizone: Bool
+    var state: BlockState
+    var pfns: Range<PFN>
+}
+
+/// The data source of the map, side panels and inspector: the simulated machine now, the real
+/// one (live mode) later. Everything the map draws comes through here.
+protocol MemoryMapSource {
+    var geometry: Geometry { get }
+    var blockViews: [BlockView] { get }
+    /// The page at `pfn`, which lies in one of the blocks.
+    func page(_ pfn: PFN) -> PageView
+    /// The facts of every `stride`-th page of `range` counted, for a cell covering many pages.
+    func census(_ range: Range<PFN>, stride: Int) -> PageCensus
+}
+
+/// The simulated machine as a map source.
+struct SimulatedMemory: MemoryMapSource {
+    let machine: Machine
+
+    var geometry: Geometry { machine.geometry }
+
+    var blockViews: [BlockView] {
+        var previousZone: ZoneType?
+        return machine.blocks.map { block in
+            let range = machine.pfnRange(of: block.id)
+            let zones = Set(stride(from: range.lowerBound.raw, to: range.upperBound.raw,
+                                   by: machine.geometry.pagesPerPageblock).compactMap { machine.zoneType(PFN($0)) })
+            // An offline block has no zone any more; it stays drawn among its neighbours.
+            let zone = machine.zoneType(range.lowerBound) ?? zones.min() ?? previousZone
+            previousZone = zone
+            return BlockView(id: block.id, node: block.node, zone: zone, multizone: zones.count > 1,
+                             state: block.state, pfns: range)
+        }
+    }
+
+    func census(_ range: Range<PFN>, stride: Int) -> PageCensus {
+        machine.census(range, stride: stride)
+    }
+
+    func page(_ pfn: PFN) -> PageView {
+        let flags = machine.flags(pfn)
+        return PageView(kind: machine.kind(pfn), swapcache: flags.contains(.swapcache),
+                        zone: machine.zoneType(pfn), migratetype: machine.migratetype(pfn),
+                        isolated: machine.isPageblockIsolated(pfn), lru: machine.lruListIfOn(pfn),
+                        offLRUForMigration: flags.contains(.isolated))
+    }
+}
+
+extension Range where Bound == PFN {
+    /// Pages in the range.
+    var pageCount: Int { upperBound - lowerBound }
+}

@@ -1,0 +1,368 @@
+import MemEngine
+
+extension MemtopApp {
+    /// Handles one action of the key table (modals aside).
+    mutating func perform(_ action: Action) -> [Effect] {
+        switch action {
+        case .quit: return [.quit]
+        case .help: modal = .help
+        case .redraw: return [.redraw]
+        case .moveUp, .moveDown, .moveLeft, .moveRight, .pageUp, .pageDown, .home, .end:
+            return move(action)
+        case .zoomIn: return zoomIn()
+        case .zoomOut: return escape()
+        case .offline: return startOffline()
+        case .online: return openOnlineChooser()
+        case .runPause:
+            running.toggle()
+            status = running ? "running: \(stepsPerFrame) micro-steps a frame" : "paused: n steps, N runs a phase"
+        case .step:
+            advance(steps: 1)
+        case .phase:
+            guard machine.operation?.isFinished == false else {
+                status = "N runs one phase of an offline or online in flight; none is (o starts one)"
+                return [.bell]
+            }
+            machine.stepPhase()
+            absorbEvents()
+        case .faster, .slower:
+            let next = speedIndex + (action == .faster ? 1 : -1)
+            guard Speed.ladder.indices.contains(next) else {
+                status = "speed is already at its \(action == .faster ? "fastest" : "slowest"): \(stepsPerFrame) micro-steps a frame"
+                return [.bell]
+            }
+            speedIndex = next
+            status = "speed: \(stepsPerFrame) micro-step\(stepsPerFrame == 1 ? "" : "s") a frame"
+        case .colourMode:
+            mode = mode.next
+            status = "colours: \(mode.title)"
+        case .workloadToggle:
+            machine.workloadEnabled.toggle()
+            status = "workload \(machine.workloadEnabled ? "on: processes fault, read and exit between steps" : "off: only the offline moves pages")"
+        case .jump:
+            modal = .jump("")
+        case .refresh:
+            status = "r reads the real machine again in live mode; this is the simulator"
+            return [.bell]
+        case .nextPane: pane = pane.cycled(by: 1)
+        case .previousPane: pane = pane.cycled(by: -1)
+        case .click(let x, let y): return click(x: x, y: y)
+        case .wheelUp(let x, let y): return wheel(x: x, y: y, up: true)
+        case .wheelDown(let x, let y): return wheel(x: x, y: y, up: false)
+        }
+        return []
+    }
+
+    // MARK: the engine
+
+    /// Runs `steps` engine micro-steps (fewer if the operation ends), then reads its events.
+    mutating func advance(steps: Int) {
+        let hadOperation = machine.operation?.isFinished == false
+        for _ in 0..<steps {
+            machine.step()
+            if hadOperation && machine.operation?.isFinished != false { break }
+        }
+        absorbEvents()
+    }
+
+    /// Moves the engine's new events into the log and pauses on an outcome or a stall.
+    mutating func absorbEvents() {
+        for event in machine.drainEvents() {
+            note(EventText.line(event, machine: machine), EventText.weight(event))
+            if event.fn == "folio_copy", let p = event.pfn, let t = event.toPFN {
+                lastMigration = (PFN(p), PFN(t))
+            }
+        }
+        guard let op = machine.operation else { return }
+        if op.isFinished, !outcomeAnnounced {
+            outcomeAnnounced = true
+            running = false
+            note(EventText.outcome(op), op.result?.errno == nil ? .important : .error)
+            status = "\(EventText.outcome(op)); paused (space runs the workload)"
+        } else if let stall = op.stall, stall != announcedStall {
+            announcedStall = stall
+            running = false
+            status = "no progress: paused. Esc sends a signal (the kernel backs off with EINTR)"
+        }
+    }
+
+    /// `o`: offline the block under the cursor and run it at the current speed.
+    mutating func startOffline() -> [Effect] {
+        machine.clearOperation()
+        do {
+            try machine.startOffline([cursorBlockID])
+        } catch {
+            status = "cannot offline: \(error.description)"
+            return [.bell]
+        }
+        announcedStall = nil
+        outcomeAnnounced = false
+        lastMigration = nil
+        running = true
+        logScroll = 0
+        note("o: echo offline > /sys/devices/system/memory/\(cursorBlockID)/state", .important)
+        status = "offlining \(cursorBlockID): space pauses, n steps, Esc cancels"
+        return []
+    }
+
+    /// `O`: the chooser of the zones valid_zones allows for the block under the cursor.
+    mutating func openOnlineChooser() -> [Effect] {
+        guard machine.operation?.isFinished != false else {
+            status = "cannot online: \(HotplugError.busy.description)"
+            return [.bell]
+        }
+        guard machine.blocks[cursorBlock].state == .offline else {
+            status = "\(cursorBlockID) is \(machine.blocks[cursorBlock].state.rawValue); O onlines an offline block"
+            return [.bell]
+        }
+        let zones = machine.validZones(cursorBlockID)
+        guard let first = zones.first else {
+            status = "\(cursorBlockID) has no valid zone"
+            return [.bell]
+        }
+        var choices = [OnlineChoice(type: .online, zone: first)]
+        if let kernel = zones.first(where: { $0 != .movable }) { choices.append(OnlineChoice(type: .kernel, zone: kernel)) }
+        if zones.contains(.movable) { choices.append(OnlineChoice(type: .movable, zone: .movable)) }
+        modal = .online(choices: choices, selected: 0)
+        return []
+    }
+
+    mutating func startOnline(_ choice: OnlineChoice) -> [Effect] {
+        machine.clearOperation()
+        do {
+            try machine.startOnline([cursorBlockID], as: choice.type)
+        } catch {
+            status = "cannot online: \(error.description)"
+            return [.bell]
+        }
+        lastMigration = nil
+        outcomeAnnounced = false
+        running = true
+        note("O: echo \(choice.type.rawValue) > /sys/devices/system/memory/\(cursorBlockID)/state", .important)
+        status = "onlining \(cursorBlockID) into \(choice.zone)"
+        return []
+    }
+
+    /// Esc and Backspace: cancel an offline in flight (a signal: EINTR), else zoom out.
+    mutating func escape() -> [Effect] {
+        if let op = machine.operation, !op.isFinished, op.kind == .offline {
+            guard !op.signalPending else {
+                status = "the signal is already pending; the offline backs off at its next check"
+                return []
+            }
+            machine.cancelOperation()
+            running = true
+            note("Esc: signal sent to the writer of 'state'; offline_pages backs off with -EINTR and undoes its work", .important)
+            status = "cancelling: the offline backs off (EINTR, signal backoff) and rolls back"
+            absorbEvents()
+            return []
+        }
+        if zoom == .block {
+            zoom = .overview
+        } else {
+            status = "already at the whole machine"
+        }
+        return []
+    }
+
+    // MARK: moving
+
+    mutating func zoomIn() -> [Effect] {
+        guard zoom == .overview else {
+            status = "already showing every page of \(cursorBlockID); Esc zooms out"
+            return [.bell]
+        }
+        zoom = .block
+        let range = machine.pfnRange(of: cursorBlockID)
+        if !range.contains(cursorPFN) { cursorPFN = range.lowerBound }
+        return []
+    }
+
+    mutating func move(_ action: Action) -> [Effect] {
+        switch pane {
+        case .log:
+            let page = max(1, layout.log.height - 2)
+            switch action {
+            case .moveUp: logScroll += 1
+            case .moveDown: logScroll -= 1
+            case .pageUp: logScroll += page
+            case .pageDown: logScroll -= page
+            case .home: logScroll = log.count
+            case .end: logScroll = 0
+            default: return []
+            }
+            logScroll = max(0, min(logScroll, max(0, log.count - page)))
+            return []
+        case .inspector:
+            switch action {
+            case .moveUp, .pageUp: inspectorScroll = max(0, inspectorScroll - 1)
+            case .moveDown, .pageDown: inspectorScroll += 1
+            case .home: inspectorScroll = 0
+            default: break
+            }
+            return []
+        case .map:
+            break
+        }
+        if zoom == .overview { moveBlock(action) } else { movePage(action) }
+        return []
+    }
+
+    private mutating func moveBlock(_ action: Action) {
+        let count = machine.blocks.count
+        let overview = OverviewLayout(blocks: source.blockViews, width: layout.map.width - 2)
+        switch action {
+        case .moveLeft: cursorBlock = max(0, cursorBlock - 1)
+        case .moveRight: cursorBlock = min(count - 1, cursorBlock + 1)
+        case .moveUp: cursorBlock = overview.vertical(from: cursorBlock, delta: -1) ?? cursorBlock
+        case .moveDown: cursorBlock = overview.vertical(from: cursorBlock, delta: 1) ?? cursorBlock
+        case .pageUp: cursorBlock = max(0, cursorBlock - overview.tilesPerRow * 4)
+        case .pageDown: cursorBlock = min(count - 1, cursorBlock + overview.tilesPerRow * 4)
+        case .home: cursorBlock = 0
+        case .end: cursorBlock = count - 1
+        default: break
+        }
+        inspectorScroll = 0
+        cursorPFN = machine.pfnRange(of: cursorBlockID).lowerBound
+    }
+
+    private mutating func movePage(_ action: Action) {
+        let range = machine.pfnRange(of: cursorBlockID)
+        let zoomLayout = zoomLayout
+        let perRow = zoomLayout.pagesPerRow
+        var p = cursorPFN.raw - range.lowerBound.raw
+        let odd = p % 2
+        switch action {
+        case .moveLeft: p -= 2
+        case .moveRight: p += 2
+        // Up and down walk the half cells: the odd page is the lower half.
+        case .moveUp: p = odd == 1 ? p - 1 : p - perRow + 1
+        case .moveDown: p = odd == 0 ? p + 1 : p + perRow - 1
+        case .pageUp: p -= perRow * max(1, visibleZoomRows)
+        case .pageDown: p += perRow * max(1, visibleZoomRows)
+        case .home: p = 0
+        case .end: p = range.pageCount - 1
+        default: break
+        }
+        p = max(0, min(range.pageCount - 1, p))
+        cursorPFN = range.lowerBound + p
+        inspectorScroll = 0
+    }
+
+    /// Page rows the zoomed map shows at once (below its two header lines).
+    var visibleZoomRows: Int { max(1, layout.map.height - 2 - 2) }
+
+    // MARK: the mouse
+
+    mutating func click(x: Int, y: Int) -> [Effect] {
+        guard let target = layout.pane(atX: x, y: y) else { return [] }
+        pane = target
+        guard target == .map else { return [] }
+        switch MapHit.at(x: x, y: y, app: self) {
+        case .block(let index)?:
+            if index == cursorBlock && zoom == .overview { return zoomIn() }
+            cursorBlock = index
+            cursorPFN = machine.pfnRange(of: cursorBlockID).lowerBound
+            inspectorScroll = 0
+        case .page(let pfn)?:
+            cursorPFN = pfn
+            inspectorScroll = 0
+        case nil:
+            break
+        }
+        return []
+    }
+
+    mutating func wheel(x: Int, y: Int, up: Bool) -> [Effect] {
+        switch layout.pane(atX: x, y: y) {
+        case .log?:
+            logScroll = max(0, min(log.count, logScroll + (up ? 3 : -3)))
+        case .map?:
+            if zoom == .overview {
+                if up, case .block(let index)? = MapHit.at(x: x, y: y, app: self) {
+                    cursorBlock = index
+                    return zoomIn()
+                }
+            } else if zoomLayout.rows > visibleZoomRows {
+                let saved = pane
+                pane = .map
+                movePage(up ? .pageUp : .pageDown)
+                pane = saved
+            } else if !up {
+                zoom = .overview
+            }
+        case .inspector?:
+            inspectorScroll = max(0, inspectorScroll + (up ? -1 : 1))
+        case nil:
+            break
+        }
+        return []
+    }
+
+    // MARK: modals
+
+    mutating func handleModal(_ current: Modal, key: Key) -> [Effect] {
+        switch current {
+        case .help:
+            if key == .char("q") || key == .function(10) { return [.quit] }
+            // Any other key closes the help.
+            modal = nil
+            return []
+        case .jump(let text):
+            switch key {
+            case .escape:
+                modal = nil
+                status = "jump cancelled"
+            case .enter:
+                modal = nil
+                return jump(to: text)
+            case .backspace, .delete:
+                modal = .jump(String(text.dropLast()))
+            case .char(let c) where text.count < 24:
+                modal = .jump(text + String(c))
+            default:
+                return [.bell]
+            }
+            return []
+        case .online(let choices, let selected):
+            switch key {
+            case .escape, .char("q"):
+                modal = nil
+                status = "online cancelled"
+            case .up, .char("k"):
+                modal = .online(choices: choices, selected: max(0, selected - 1))
+            case .down, .char("j"):
+                modal = .online(choices: choices, selected: min(choices.count - 1, selected + 1))
+            case .enter:
+                modal = nil
+                return startOnline(choices[selected])
+            case .char(let c) where c.wholeNumberValue.map { (1...choices.count).contains($0) } == true:
+                modal = nil
+                return startOnline(choices[(c.wholeNumberValue ?? 1) - 1])
+            default:
+                return [.bell]
+            }
+            return []
+        }
+    }
+
+    mutating func jump(to text: String) -> [Effect] {
+        switch JumpTarget.parse(text, pageCount: machine.pageCount, blockCount: machine.blocks.count) {
+        case .failure(let error):
+            status = error.message
+            return [.bell]
+        case .success(.block(let id)):
+            cursorBlock = id.raw
+            cursorPFN = machine.pfnRange(of: id).lowerBound
+            status = "\(id): pfn \(machine.pfnRange(of: id).lowerBound)-\(machine.pfnRange(of: id).upperBound)"
+        case .success(.pfn(let pfn)):
+            cursorBlock = machine.geometry.block(of: pfn).raw
+            cursorPFN = pfn
+            zoom = .block
+            pane = .map
+            status = "pfn \(pfn) in \(cursorBlockID)"
+        }
+        inspectorScroll = 0
+        return []
+    }
+}

@@ -1,0 +1,114 @@
+import MemEngine
+
+/// The memory map: the simulated machine and how the user is looking at it, as one value.
+///
+/// `update` is pure (bubbletea's Update): keys become actions through `KeyTable.standard`,
+/// actions change the state and step the engine; `render` draws it with the widgets.
+struct MemtopApp: TerminalApp {
+    var machine: Machine
+    /// What the title bar says about the machine ("simulated 1 GiB, 2 nodes, ...").
+    var machineLabel: String
+    var keys = KeyTable.standard
+
+    // The view.
+    var zoom = Zoom.overview
+    /// Index into `machine.blocks` of the block under the cursor.
+    var cursorBlock = 0
+    /// The page under the cursor when zoomed in (always inside `cursorBlock`).
+    var cursorPFN = PFN(0)
+    var mode = ColourMode.zone
+    var pane = Pane.map
+    var modal: Modal?
+    /// Lines scrolled back from the newest in the log (0: following the newest).
+    var logScroll = 0
+    var inspectorScroll = 0
+    var screen = Size.headlessDefault
+
+    // The animation.
+    var running = false
+    var speedIndex = Speed.defaultIndex
+    var log: [LogLine] = []
+    static let logLimit = 2000
+    /// One line of feedback for the last key (a refused key says why).
+    var status: String?
+    /// The last page migration seen (source, target), kept after it completes so that fast
+    /// animations still show where the last page went.
+    var lastMigration: (source: PFN, target: PFN)?
+    /// The stall the user was already told about (the animation pauses once per stall).
+    var announcedStall: String?
+    /// The finished operation's outcome is in the log (and paused the animation once).
+    var outcomeAnnounced = false
+
+    var minimumSize: Size { Size(cols: 100, rows: 30) }
+
+    var tickInterval: Duration? { running && modal == nil ? Speed.frameInterval : nil }
+
+    var stepsPerFrame: Int { Speed.ladder[speedIndex] }
+
+    init(machine: Machine, machineLabel: String) {
+        var machine = machine
+        // The log shows what hot-plug does; the workload's own events would drown it.
+        machine.eventFilter = [.hotplug]
+        _ = machine.drainEvents()
+        self.machine = machine
+        self.machineLabel = machineLabel
+        if let first = machine.blocks.firstIndex(where: { b in machine.zoneType(machine.pfnRange(of: b.id).lowerBound) == .movable }) {
+            cursorBlock = first
+        }
+        cursorPFN = machine.pfnRange(of: BlockID(cursorBlock)).lowerBound
+        note("memtop: \(machine.blocks.count) memory blocks of \(machine.geometry.pagesPerBlock) pages; "
+             + "cursor on \(BlockID(cursorBlock)). o offlines it, ? lists every key.", .important)
+    }
+
+    var layout: ScreenLayout { ScreenLayout(Rect(screen)) }
+    var source: SimulatedMemory { SimulatedMemory(machine: machine) }
+    var cursorBlockID: BlockID { BlockID(cursorBlock) }
+
+    /// The migration to mark on the map: the one in flight, else the last one of the
+    /// operation still running; nothing once it has ended.
+    var migrationMarks: (source: PFN, target: PFN?)? {
+        guard let op = machine.operation, !op.isFinished else { return nil }
+        if let m = op.migration { return (m.source, m.target) }
+        return lastMigration.map { ($0.source, $0.target) }
+    }
+
+    mutating func update(_ message: Message) -> [Effect] {
+        switch message {
+        case .tick:
+            advance(steps: stepsPerFrame)
+            return []
+        case .resize(let size):
+            screen = size
+            return []
+        case .key(let key):
+            if let modal { return handleModal(modal, key: key) }
+            guard let action = keys.action(for: key) else {
+                status = "\(key.displayName) is not bound to anything; ? lists the keys"
+                return [.bell]
+            }
+            status = nil
+            return perform(action)
+        }
+    }
+
+    /// Appends a line to the event log, dropping the oldest past the limit.
+    mutating func note(_ text: String, _ weight: LogLine.Weight = .normal) {
+        log.append(LogLine(text: text, weight: weight))
+        if log.count > Self.logLimit + 200 { log.removeFirst(log.count - Self.logLimit) }
+    }
+}
+
+extension MemtopApp {
+    /// The zoomed map's layout on the current screen.
+    var zoomLayout: ZoomLayout {
+        ZoomLayout(geometry: machine.geometry, width: layout.map.width - 2, endPFN: PFN(machine.pageCount))
+    }
+}
+
+extension MemtopApp {
+    /// The title bar's description of a simulated machine.
+    static func label(for config: MachineConfig) -> String {
+        "sim \(ByteText.size(config.memoryBytes)) \(config.nodes) node\(config.nodes == 1 ? "" : "s") "
+            + "\(config.cpus) cpus \(ByteText.size(config.geometry.blockBytes)) blocks seed \(config.seed)"
+    }
+}

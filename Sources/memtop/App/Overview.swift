@@ -1,0 +1,97 @@
+import MemEngine
+
+/// One block of the overview: the block and the state each of its half cells shows.
+struct BlockTile: Hashable, Sendable {
+    var block: BlockView
+    /// State indices (into the colour mode's `states`), one per half cell, in pfn order.
+    var segments: [Int]
+}
+
+/// Where the overview puts its blocks: groups by node and zone, each group starting on a new
+/// row of tiles, a tile being the block id above its cells.
+struct OverviewLayout: Hashable, Sendable {
+    /// Cells of a tile's bar; each cell is two half cells, so a block is drawn in 2x this.
+    static let tileCells = 3
+    static let tileWidth = tileCells + 1
+    static let labelWidth = 9
+    static var segmentsPerBlock: Int { 2 * tileCells }
+
+    struct Position: Hashable, Sendable {
+        /// The tile row (each is two screen lines: ids, then cells).
+        var row: Int
+        var column: Int
+    }
+
+    struct GroupLabel: Hashable, Sendable {
+        var row: Int
+        var node: NodeID
+        var zone: String
+    }
+
+    var positions: [Position]
+    var labels: [GroupLabel]
+    var rows: Int
+    var tilesPerRow: Int
+
+    init(blocks: [BlockView], width: Int) {
+        tilesPerRow = max(1, (width - Self.labelWidth) / Self.tileWidth)
+        positions = []
+        labels = []
+        var row = -1, column = 0
+        var group: (NodeID, ZoneType?, Bool)?
+        for block in blocks {
+            let key = (block.node, block.zone, block.multizone)
+            if group == nil || group! != key || column == tilesPerRow {
+                row += 1
+                column = 0
+                if group == nil || group! != key {
+                    labels.append(GroupLabel(row: row, node: block.node,
+                                             zone: block.multizone ? "multizone" : block.zone?.description ?? "none"))
+                }
+                group = key
+            }
+            positions.append(Position(row: row, column: column))
+            column += 1
+        }
+        rows = row + 1
+    }
+
+    /// The block index whose tile is nearest to `index`'s, `delta` tile rows away, or nil.
+    func vertical(from index: Int, delta: Int) -> Int? {
+        guard positions.indices.contains(index) else { return nil }
+        let here = positions[index]
+        let target = here.row + delta
+        let candidates = positions.indices.filter { positions[$0].row == target }
+        return candidates.min { abs(positions[$0].column - here.column) < abs(positions[$1].column - here.column) }
+    }
+
+    /// The first tile row shown when `visibleRows` rows fit and `cursorRow` must be visible.
+    static func firstRow(cursorRow: Int, visibleRows: Int) -> Int {
+        guard visibleRows > 0 else { return 0 }
+        return (cursorRow / visibleRows) * visibleRows
+    }
+}
+
+extension ColourMode {
+    /// The overview's tiles: every block split into `segmentsPerBlock` equal pfn ranges, each
+    /// showing a winning state if any of its pages has one, else its most common state.
+    ///
+    /// Ranges of more than 512 pages are sampled at an even stride (x86_64's 32768-page blocks).
+    func tiles(_ source: MemoryMapSource, blocks: [BlockView],
+               segmentsPerBlock: Int = OverviewLayout.segmentsPerBlock) -> [BlockTile] {
+        let states = self.states
+        let winners = states.indices.filter { states[$0].wins }.sorted { states[$0].swatch.rank > states[$1].swatch.rank }
+        return blocks.map { block in
+            let start = block.pfns.lowerBound.raw, count = block.pfns.pageCount
+            let segments = (0..<segmentsPerBlock).map { i -> Int in
+                let lower = start + i * count / segmentsPerBlock
+                let upper = start + (i + 1) * count / segmentsPerBlock
+                let census = source.census(PFN(lower)..<PFN(upper), stride: max(1, (upper - lower) / 512))
+                let histogram = self.histogram(census)
+                if let winner = winners.first(where: { histogram[$0] > 0 }) { return winner }
+                return histogram.indices.max { histogram[$0] < histogram[$1] } ?? states.count - 1
+            }
+            return BlockTile(block: block, segments: segments)
+        }
+    }
+}

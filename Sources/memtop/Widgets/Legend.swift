@@ -1,0 +1,40 @@
+/// The legend of the current colour mode: every state the map can draw with its swatch, and
+/// the rule for cells that cover many pages. It is built from the same table the map uses.
+struct Legend {
+    var mode: ColourMode
+    var zoom: Zoom
+
+    func render(into buffer: inout Buffer, area: Rect, caps: TerminalCapabilities) {
+        guard !area.isEmpty else { return }
+        var x = area.x, y = area.y
+        x = buffer.set("colours: \(mode.title) (c) ", x: x, y: y, style: .plain.bold(), clip: area)
+        for state in mode.states where state != MapState.hole {
+            let width = state.name.count + 3
+            if x + width > area.right { x = area.x + 2; y += 1 }
+            guard y < area.bottom else { break }
+            // The same cell the map draws for a pair of pages in this state.
+            buffer[x: x, y: y] = pairCell(top: state.swatch, bottom: state.swatch, caps: caps)
+            x = buffer.set(" " + state.name + " ", x: x + 1, y: y, clip: area)
+        }
+        guard y + 1 < area.bottom else { return }
+        buffer.set(rule(caps: caps), x: area.x, y: y + 1, style: .plain.dim(), clip: area)
+    }
+
+    func rule(caps: TerminalCapabilities) -> String {
+        let winners = mode.states.filter(\.wins).map(\.name)
+        switch zoom {
+        case .block:
+            return caps.utf8 && caps.usesColor
+                ? "a cell = 2 pages (top even pfn); ◆ cursor, S/T migration source/target"
+                : "a cell = 2 pages, the higher-ranked glyph shows; + cursor, S/T migration"
+        case .overview:
+            let win: String
+            switch winners.count {
+            case 0: win = ""
+            case 1: win = ", but any \(winners[0]) page wins"
+            default: win = ", but any isolated page wins (most urgent first)"
+            }
+            return "a half cell = 1/\(OverviewLayout.segmentsPerBlock) of a block: its most common state\(win)"
+        }
+    }
+}

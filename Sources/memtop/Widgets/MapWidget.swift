@@ -1,0 +1,200 @@
+import MemEngine
+
+/// The map: every memory block of the machine (overview), or every page of one block (zoomed),
+/// coloured by the current colour mode, with the cursor and the migration in flight marked.
+struct MapWidget {
+    var source: MemoryMapSource
+    var blocks: [BlockView]
+    var mode: ColourMode
+    var zoom: Zoom
+    var cursorBlock: Int
+    var cursorPFN: PFN
+    /// The page being migrated and its target, if any.
+    var marks: (source: PFN, target: PFN?)?
+    /// "node1 Normal" for a pfn: where a migration target lives.
+    var place: (PFN) -> String?
+    var focused: Bool
+
+    func render(into buffer: inout Buffer, area: Rect, caps: TerminalCapabilities) {
+        let title = zoom == .overview ? "map: whole machine" : "map: \(blocks[cursorBlock].id), every page"
+        let inside = buffer.drawBorder(area, title: title, style: focused ? .plain.bold() : .plain, caps: caps)
+        guard !inside.isEmpty else { return }
+        if zoom == .overview { renderOverview(into: &buffer, inside, caps: caps) } else { renderBlock(into: &buffer, inside, caps: caps) }
+    }
+
+    // MARK: the whole machine
+
+    func renderOverview(into buffer: inout Buffer, _ inside: Rect, caps: TerminalCapabilities) {
+        let layout = OverviewLayout(blocks: blocks, width: inside.width)
+        let geometry = source.geometry
+        // The header explains the id styles with samples drawn in those very styles.
+        var hx = buffer.set("\(blocks.count) blocks of \(ByteText.size(geometry.blockBytes)).  ids:", x: inside.x, y: inside.y,
+                            style: .plain.dim(), clip: inside)
+        let samples: [(String, Style)] = [
+            ("cursor", idStyle(state: .online, cursor: true, target: false, caps: caps)),
+            ("going-offline", idStyle(state: .goingOffline, cursor: false, target: false, caps: caps)),
+            ("offline", idStyle(state: .offline, cursor: false, target: false, caps: caps)),
+            ("migration target", idStyle(state: .online, cursor: false, target: true, caps: caps)),
+        ]
+        for (name, style) in samples {
+            hx = buffer.set(" ", x: hx, y: inside.y, clip: inside)
+            hx = buffer.set(name, x: hx, y: inside.y, style: style, clip: inside)
+        }
+        let visible = max(1, (inside.height - 1) / 2)
+        let cursorRow = layout.positions[cursorBlock].row
+        let first = OverviewLayout.firstRow(cursorRow: cursorRow, visibleRows: visible)
+        let tiles = mode.tiles(source, blocks: blocks)
+        let states = mode.states
+        let markBlocks = marks.map { m in (source: source.geometry.block(of: m.source).raw,
+                                           target: m.target.map { source.geometry.block(of: $0).raw }) }
+        func y(ofRow row: Int) -> Int? {
+            let line = row - first
+            guard line >= 0, line < visible else { return nil }
+            return inside.y + 1 + 2 * line
+        }
+        for label in layout.labels {
+            guard let top = y(ofRow: label.row) else { continue }
+            buffer.set(label.node.description, x: inside.x, y: top, style: .plain.bold(), clip: inside)
+            buffer.set(label.zone, x: inside.x, y: top + 1, clip: Rect(x: inside.x, y: top + 1, width: OverviewLayout.labelWidth - 1, height: 1))
+        }
+        for (i, tile) in tiles.enumerated() {
+            let position = layout.positions[i]
+            guard let top = y(ofRow: position.row) else { continue }
+            let x = inside.x + OverviewLayout.labelWidth + position.column * OverviewLayout.tileWidth
+            let id = String(tile.block.id.raw % 1000)
+            let idText = String(repeating: " ", count: max(0, OverviewLayout.tileCells - id.count)) + id
+            buffer.set(idText, x: x, y: top, style: idStyle(state: tile.block.state, cursor: i == cursorBlock, target: markBlocks?.target == i, caps: caps), clip: inside)
+            for c in 0..<OverviewLayout.tileCells {
+                var cell = pairCell(top: states[tile.segments[2 * c]].swatch,
+                                    bottom: states[tile.segments[2 * c + 1]].swatch, caps: caps)
+                let segment = tile.block.pfns
+                let lower = segment.lowerBound.raw + 2 * c * segment.pageCount / OverviewLayout.segmentsPerBlock
+                let upper = segment.lowerBound.raw + (2 * c + 2) * segment.pageCount / OverviewLayout.segmentsPerBlock
+                if let m = marks, markBlocks != nil {
+                    if let t = m.target, (lower..<upper).contains(t.raw) {
+                        cell = MarkGlyph.target.cell(caps: caps)
+                    } else if (lower..<upper).contains(m.source.raw) {
+                        cell = MarkGlyph.source.cell(caps: caps)
+                    }
+                }
+                buffer[x: x + c, y: top + 1] = cell
+            }
+        }
+        if layout.rows > visible {
+            let more = "rows \(first + 1)-\(min(layout.rows, first + visible)) of \(layout.rows)"
+            buffer.set(more, x: inside.right - more.count, y: inside.bottom - 1, style: .plain.dim(), clip: inside)
+        }
+    }
+
+    private func idStyle(state: BlockState, cursor: Bool, target: Bool, caps: TerminalCapabilities) -> Style {
+        var style = Style.plain
+        switch state {
+        case .online: break
+        case .goingOffline:
+            style = caps.usesColor ? Style(fg: .black, bg: .yellow, attributes: .bold) : Style(attributes: [.bold, .underline])
+        case .offline:
+            style = caps.usesColor ? Style(fg: .indexed(244)) : Style(attributes: .dim)
+        }
+        if target {
+            style = caps.usesColor ? Style(fg: .brightMagenta, attributes: [.bold, .underline]) : Style(attributes: [.bold, .underline])
+        }
+        if cursor {
+            style = caps.usesColor ? Style(fg: .black, bg: .brightCyan, attributes: .bold) : Style(attributes: [.reverse, .bold])
+        }
+        return style
+    }
+
+    // MARK: one block
+
+    func renderBlock(into buffer: inout Buffer, _ inside: Rect, caps: TerminalCapabilities) {
+        let block = blocks[cursorBlock]
+        let zoomLayout = ZoomLayout(geometry: source.geometry, width: inside.width, endPFN: blocks.last?.pfns.upperBound ?? PFN(0))
+        let where_ = block.multizone ? "multizone" : block.zone.map(\.description) ?? "no zone"
+        let header = "\(block.id) pfn \(block.pfns.lowerBound)-\(block.pfns.upperBound) \(block.node) \(where_) \(block.state.rawValue); "
+            + "\(zoomLayout.pagesPerRow) pages a row"
+        buffer.set(header, x: inside.x, y: inside.y, style: .plain.bold(), clip: inside)
+        let visible = max(1, inside.height - 2)
+        let cursorRow = (cursorPFN.raw - block.pfns.lowerBound.raw) / zoomLayout.pagesPerRow
+        let first = OverviewLayout.firstRow(cursorRow: cursorRow, visibleRows: visible)
+        buffer.set(secondLine(zoomLayout, first: first, visible: visible), x: inside.x, y: inside.y + 1,
+                   style: marks == nil ? .plain.dim() : .plain.bold(), clip: inside)
+        let states = mode.states
+        let gap = Cell(caps.utf8 ? "│" : "|", style: .plain.dim())
+        for row in first..<min(zoomLayout.rows, first + visible) {
+            let y = inside.y + 2 + row - first
+            let rowStart = block.pfns.lowerBound.raw + row * zoomLayout.pagesPerRow
+            var labelStyle = rowStart % zoomLayout.pagesPerPageblock == 0 ? Style.plain : .plain.dim()
+            if row == cursorRow { labelStyle = labelStyle.reversed() }
+            buffer.set(PFN(rowStart).description, x: inside.x, y: y, style: labelStyle, clip: inside)
+            let x0 = inside.x + zoomLayout.labelWidth
+            for offset in stride(from: 0, to: zoomLayout.pagesPerRow, by: 2) {
+                let p = rowStart + offset
+                guard p < block.pfns.upperBound.raw else { break }
+                let x = x0 + zoomLayout.column(ofOffsetInRow: offset)
+                if offset > 0 && offset % zoomLayout.pagesPerPageblock == 0 { buffer[x: x - 1, y: y] = gap }
+                let top = source.page(PFN(p)), bottom = p + 1 < block.pfns.upperBound.raw ? source.page(PFN(p + 1)) : nil
+                var cell = pairCell(top: states[mode.state(of: top)].swatch,
+                                    bottom: bottom.map { states[mode.state(of: $0)].swatch } ?? .empty, caps: caps)
+                if let m = marks {
+                    if let t = m.target, t.raw == p || t.raw == p + 1 { cell = MarkGlyph.target.cell(caps: caps) }
+                    if m.source.raw == p || m.source.raw == p + 1 { cell = MarkGlyph.source.cell(caps: caps) }
+                }
+                if cursorPFN.raw == p || cursorPFN.raw == p + 1 {
+                    let under = cursorPFN.raw == p ? top : (bottom ?? top)
+                    cell = MarkGlyph.cursor(states[mode.state(of: under)].swatch, caps: caps)
+                }
+                buffer[x: x, y: y] = cell
+            }
+        }
+    }
+
+    /// The line under the header: the migration in flight, or where the rows are.
+    private func secondLine(_ zoomLayout: ZoomLayout, first: Int, visible: Int) -> String {
+        if let m = marks {
+            var s = "migrating pfn \(m.source)"
+            if let t = m.target {
+                s += " -> \(t)"
+                let targetBlock = source.geometry.block(of: t)
+                s += " (\(targetBlock)\(place(t).map { " " + $0 } ?? ""))"
+            } else {
+                s += ": looking for a target"
+            }
+            return s + "   S source, T target"
+        }
+        if zoomLayout.rows > visible {
+            return "rows \(first + 1)-\(min(zoomLayout.rows, first + visible)) of \(zoomLayout.rows): PgUp/PgDn scroll"
+        }
+        return "a cell: even pfn on top, the next below; pageblocks of \(zoomLayout.pagesPerPageblock) pages"
+    }
+}
+
+/// The marks drawn over the map's colours: the cursor and the two ends of a migration.
+enum MarkGlyph {
+    case source, target
+
+    func cell(caps: TerminalCapabilities) -> Cell {
+        let glyph: Character = self == .source ? "S" : "T"
+        if caps.usesColor {
+            return Cell(glyph, style: Style(fg: .black, bg: self == .source ? .brightYellow : .brightMagenta, attributes: .bold))
+        }
+        return Cell(glyph, style: Style(attributes: [.bold, .reverse, .underline]))
+    }
+
+    /// The cursor: a diamond on the colour of the page under it.
+    static func cursor(_ under: Swatch, caps: TerminalCapabilities) -> Cell {
+        let glyph: Character = caps.utf8 ? "◆" : "+"
+        if caps.usesColor {
+            return Cell(glyph, style: Style(fg: .brightWhite, bg: under.color, attributes: .bold))
+        }
+        return Cell(glyph, style: Style(attributes: [.bold, .reverse]))
+    }
+}
+
+/// Sizes as people write them.
+enum ByteText {
+    static func size(_ bytes: Int) -> String {
+        if bytes >= 1 << 30, bytes % (1 << 30) == 0 { return "\(bytes >> 30) GiB" }
+        if bytes >= 1 << 20 { return "\(bytes >> 20) MiB" }
+        return "\(bytes >> 10) KiB"
+    }
+}
