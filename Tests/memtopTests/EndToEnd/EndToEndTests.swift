@@ -32,50 +32,84 @@ struct EndToEndTests {
                 "terminal modes after exit: \(modes.sorted())", sourceLocation: sourceLocation)
         #expect(try tmux.paneValue("alternate_on") == "0", "still on the alternate screen",
                 sourceLocation: sourceLocation)
-        #expect(!pane.contains("terminal layer demo"), "memtop's screen left behind", sourceLocation: sourceLocation)
+        #expect(!pane.contains("map: whole machine"), "memtop's screen left behind", sourceLocation: sourceLocation)
     }
 
-    @Test("starts and draws the demo screen in colour with half blocks")
+    /// The map is drawn: the title bar and the paused state.
+    static let ready = "paused"
+
+    @Test("starts on the whole machine, in colour with half blocks, paused")
     func starts() throws {
-        let tmux = try Self.start()
+        let tmux = try Self.start(cols: 120, rows: 40)
         defer { tmux.kill() }
-        let pane = try tmux.waitFor("state   paused")
-        #expect(pane.contains("screen  100x30"))
-        #expect(pane.contains("utf8 yes  colours 256"))
+        let pane = try tmux.waitFor("map: whole machine")
+        #expect(pane.contains(Self.ready))
+        #expect(pane.contains("Movable"))
         let coloured = try tmux.capture(escapes: true)
         #expect(coloured.contains("▀"))
         #expect(coloured.contains("\u{1b}["), "no SGR sequences in the pane")
     }
 
-    @Test("keys move the cursor and space starts the animation")
-    func keys() throws {
-        let tmux = try Self.start()
+    @Test("move to a ZONE_MOVABLE block, o offlines it: the panel shows the result, the block is offline")
+    func offline() throws {
+        let tmux = try Self.start(cols: 120, rows: 40)
         defer { tmux.kill() }
-        try tmux.waitFor("state   paused")
-        try tmux.sendKeys("l", "l", "j")
-        try tmux.waitFor("cursor  2,1")
-        try tmux.sendKeys("Space")
-        try tmux.waitFor("state   running")
-        try tmux.waitUntil("frames to pass") { $0.range(of: "frame   [1-9]", options: .regularExpression) != nil }
-        try tmux.sendKeys("?")
-        try tmux.waitFor("keys (Esc closes)")
-        try tmux.sendKeys("Escape")
-        try tmux.waitUntil("help to close") { !$0.contains("keys (Esc closes)") }
+        try tmux.waitFor("map: whole machine")
+        // The cursor starts on memory48, the first Movable block; l moves to memory49.
+        try tmux.sendKeys("l")
+        try tmux.waitFor("inspector: memory49")
+        try tmux.sendKeys("+", "+", "+", "+", "+", "+", "o")
+        let pane = try tmux.waitFor("result: offlined memory49", timeout: .seconds(8))
+        #expect(pane.contains("✓ __offline_isolated_pages"))
+        try tmux.waitFor("memory49 offline")
     }
 
-    @Test("a resize redraws; below 80x24 the too-small screen; back again the demo")
-    func resize() throws {
-        let tmux = try Self.start()
+    @Test("Esc during an offline sends a signal: EINTR, signal backoff, rolled back")
+    func cancel() throws {
+        let tmux = try Self.start(cols: 120, rows: 40)
         defer { tmux.kill() }
-        try tmux.waitFor("screen  100x30")
-        try tmux.resize(cols: 90, rows: 26)
-        try tmux.waitFor("screen  90x26")
-        try tmux.resize(cols: 40, rows: 10)
+        try tmux.waitFor("map: whole machine")
+        try tmux.sendKeys("o")
+        try tmux.waitFor("do_migrate_range", timeout: .seconds(8))
+        try tmux.sendKeys("Escape")
+        let pane = try tmux.waitFor("EINTR", timeout: .seconds(8))
+        try tmux.waitFor("signal backoff")
+        #expect(pane.contains("offline_pages"))
+        try tmux.waitFor("memory48 online")
+    }
+
+    @Test("zoom in shows every page; c cycles colours; ? opens help and a key closes it")
+    func keys() throws {
+        let tmux = try Self.start(cols: 120, rows: 40)
+        defer { tmux.kill() }
+        try tmux.waitFor("map: whole machine")
+        try tmux.sendKeys("Enter")
+        try tmux.waitFor("map: memory48, every page")
+        try tmux.waitFor("0x18780")
+        try tmux.sendKeys("c")
+        try tmux.waitFor("colours: migratetype")
+        try tmux.sendKeys("?")
+        try tmux.waitFor("help: every key")
+        try tmux.sendKeys("Escape")
+        try tmux.waitUntil("help to close") { !$0.contains("help: every key") }
+    }
+
+    @Test("a resize during the animation redraws; below 100x30 the too-small screen; back again the map")
+    func resize() throws {
+        let tmux = try Self.start(cols: 120, rows: 40)
+        defer { tmux.kill() }
+        try tmux.waitFor("map: whole machine")
+        try tmux.sendKeys("o")
+        try tmux.waitFor("running")
+        try tmux.resize(cols: 110, rows: 34)
+        try tmux.waitUntil("a 110-column redraw") { pane in
+            pane.split(separator: "\n").first { $0.contains("┐") }.map { $0.count == 110 } ?? false
+        }
+        try tmux.resize(cols: 60, rows: 20)
         let small = try tmux.waitFor("Terminal too small")
-        #expect(small.contains("40x10, need 80x24"))
-        #expect(!small.contains("status"))
-        try tmux.resize(cols: 100, rows: 30)
-        try tmux.waitFor("screen  100x30")
+        #expect(small.contains("60x20, need 100x30"))
+        try tmux.resize(cols: 120, rows: 40)
+        try tmux.waitFor("map: whole machine")
     }
 
     @Test("q quits with status 0, Ctrl-C (SIGINT) with 130; both restore the terminal",
@@ -83,7 +117,7 @@ struct EndToEndTests {
     func quitKeys(key: String, status: Int) throws {
         let tmux = try Self.start()
         defer { tmux.kill() }
-        try tmux.waitFor("state   paused")
+        try tmux.waitFor(Self.ready)
         try tmux.sendKeys(key)
         try Self.expectRestored(tmux, status: status)
     }
@@ -92,7 +126,7 @@ struct EndToEndTests {
     func sigterm() throws {
         let tmux = try Self.start()
         defer { tmux.kill() }
-        try tmux.waitFor("state   paused")
+        try tmux.waitFor(Self.ready)
         let shell = try tmux.paneValue("pane_pid")
         let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
         let memtop = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
@@ -108,9 +142,9 @@ struct EndToEndTests {
         defer { tmux.kill() }
         try tmux.waitFor("prompt$")
         try tmux.sendKeys("'\(binary)'", "Enter")
-        try tmux.waitFor("state   paused")
+        try tmux.waitFor(Self.ready)
         try tmux.sendKeys("l")
-        try tmux.waitFor("cursor  1,0")
+        try tmux.waitFor("inspector: memory49")
         try tmux.sendKeys("C-z")
         try tmux.waitFor("Stopped")
         try tmux.sendKeys("echo modes: $(stty -a)", "Enter")
@@ -119,7 +153,7 @@ struct EndToEndTests {
             .map(String.init).joined())
         #expect(modes.contains("echo") && modes.contains("icanon"), "modes while suspended: \(modes.sorted())")
         try tmux.sendKeys("fg", "Enter")
-        try tmux.waitFor("cursor  1,0")
+        try tmux.waitFor("inspector: memory49")
         try tmux.sendKeys("q")
         try tmux.waitUntil("the shell prompt after quitting") { $0.hasSuffix("prompt$\n") || $0.contains("prompt$ \n") || $0.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("prompt$") }
     }
@@ -148,7 +182,10 @@ struct EndToEndHeadlessTests {
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.count == 24)
         #expect(lines.allSatisfy { $0.count <= 80 })
-        #expect(result.stdout.contains("cursor  1,1"))
+        #expect(result.stdout.contains("Terminal too small"), "80x24 is below the minimum")
+        let full = try Self.runMemtop(["--keys", "l<Enter>", "--dump-screen"])
+        #expect(full.stdout.contains("map: memory49, every page"))
+        #expect(full.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().count == 40)
         let ansi = try Self.runMemtop(["sim", "--dump-screen", "--ansi", "--size", "80x24"])
         #expect(ansi.status == 0)
         #expect(ansi.stdout.contains("\u{1b}[0;"))
