@@ -24,6 +24,7 @@ extension MemtopApp {
                 return [.bell]
             }
             machine.stepPhase()
+            notePhase()
             absorbEvents()
         case .faster, .slower:
             let next = speedIndex + (action == .faster ? 1 : -1)
@@ -60,9 +61,16 @@ extension MemtopApp {
         let hadOperation = machine.operation?.isFinished == false
         for _ in 0..<steps {
             machine.step()
+            notePhase()
             if hadOperation && machine.operation?.isFinished != false { break }
         }
         absorbEvents()
+    }
+
+    /// Remembers the operation's phase unless it is the rollback.
+    mutating func notePhase() {
+        guard let phase = machine.operation?.phase, phase != .undoIsolate, !(machine.operation?.isFinished ?? true) else { return }
+        phaseReached = phase
     }
 
     /// Moves the engine's new events into the log and pauses on an outcome or a stall.
@@ -96,6 +104,7 @@ extension MemtopApp {
             return [.bell]
         }
         announcedStall = nil
+        phaseReached = nil
         outcomeAnnounced = false
         lastMigration = nil
         running = true
@@ -153,7 +162,7 @@ extension MemtopApp {
             machine.cancelOperation()
             running = true
             note("Esc: signal sent to the writer of 'state'; offline_pages backs off with -EINTR and undoes its work", .important)
-            status = "cancelling: the offline backs off (EINTR, signal backoff) and rolls back"
+            status = "cancelling: the kernel sees the signal at the top of its migration loop, then backs off (EINTR) and rolls back; + is faster"
             absorbEvents()
             return []
         }

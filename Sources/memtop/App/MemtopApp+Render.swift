@@ -25,7 +25,7 @@ extension MemtopApp {
         let zone = zoom == .block ? machine.zoneIndex(cursorPFN) ?? machine.zoneIndex(for: blocks[cursorBlock])
                                   : machine.zoneIndex(for: blocks[cursorBlock])
         ZonePanel(stats: zone.map { machine.zoneStats($0) }).render(into: &buffer, area: layout.zonePanel, caps: caps)
-        OfflinePanel(operation: machine.operation, pageblocksPerBlock: machine.geometry.pageblocksPerBlock)
+        OfflinePanel(operation: machine.operation, pageblocksPerBlock: machine.geometry.pageblocksPerBlock, reached: phaseReached)
             .render(into: &buffer, area: layout.offlinePanel, caps: caps)
         KeyBar(entries: keyBarEntries, status: status).render(into: &buffer, area: layout.keyBar, caps: caps)
         switch modal {

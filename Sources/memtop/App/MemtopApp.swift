@@ -36,6 +36,9 @@ struct MemtopApp: TerminalApp {
     var lastMigration: (source: PFN, target: PFN)?
     /// The stall the user was already told about (the animation pauses once per stall).
     var announcedStall: String?
+    /// The furthest phase of the operation's forward path, so that after a failure the panel
+    /// shows where it stopped before `undo_isolate_page_range`.
+    var phaseReached: HotplugPhase?
     /// The finished operation's outcome is in the log (and paused the animation once).
     var outcomeAnnounced = false
 

@@ -5,6 +5,8 @@ import MemEngine
 struct OfflinePanel {
     var operation: HotplugOperation?
     var pageblocksPerBlock: Int
+    /// The furthest forward phase seen (where a failed operation stopped), if known.
+    var reached: HotplugPhase? = nil
 
     func render(into buffer: inout Buffer, area: Rect, caps: TerminalCapabilities) {
         let title: String
@@ -32,8 +34,12 @@ struct OfflinePanel {
         if !phases.contains(op.phase) { phases.append(op.phase) }
         let at = phases.firstIndex(of: op.phase) ?? 0
         let success = op.result.map { $0.outcome != .failed } ?? false
+        // On the failure path the forward phases after the one that failed never ran.
+        let stopped = op.phase == .undoIsolate ? reached.flatMap { phases.firstIndex(of: $0) } : nil
         for (i, phase) in phases.enumerated() {
-            if success || i < at {
+            if let stopped, i != at, i >= stopped {
+                line((i == stopped ? "x " : "  ") + phase.kernelName, i == stopped ? .plain.bold() : .plain.dim())
+            } else if success || i < at {
                 line("\(done) \(phase.kernelName)", .plain.dim())
             } else if i == at && !op.isFinished {
                 var text = "\(current) \(phase.kernelName)"
@@ -41,7 +47,8 @@ struct OfflinePanel {
                 if phase == .isolate { text += "  \(op.isolatedPageblocks)/\(pageblocksPerBlock)" }
                 line(text, caps.usesColor ? Style(fg: .black, bg: .brightCyan, attributes: .bold) : Style(attributes: [.reverse, .bold]))
             } else if i == at {
-                line("x \(phase.kernelName)", .plain.bold())
+                // The rollback ran to its end; any other phase the operation ended in failed.
+                line(phase == .undoIsolate ? "\(done) \(phase.kernelName)" : "x \(phase.kernelName)", .plain.bold())
             } else {
                 line("  \(phase.kernelName)")
             }
@@ -50,7 +57,7 @@ struct OfflinePanel {
         line("off LRU \(op.pagesIsolated)  migrated \(op.migrated)  failed \(op.failedMigrations)")
         line("retries \(op.retries)  pass \(op.pass)  ticks \(op.ticks)")
         if op.signalPending && !op.isFinished {
-            line("signal pending: backs off at the next check", .plain.bold())
+            line("signal pending: backs off at next check", .plain.bold())
         }
         if let stall = op.stall, !op.isFinished {
             for text in wrap("no progress: " + stall, width: inside.width) { line(text, Style(fg: .brightRed, attributes: .bold)) }

@@ -44,15 +44,15 @@ struct ZonePanel {
     /// buddyinfo by migratetype: a header of orders, a row per migratetype with free blocks.
     private func buddyTable(_ buddy: [[Int]], width: Int) -> [[(String, Style)]] {
         let orders = buddy.count
-        let column = max(3, min(5, (width - 5) / max(1, orders)))
-        var header = "free"
-        for o in 0..<orders { header += Self.pad("o\(o)", column) }
+        let column = max(3, min(5, (width - 3) / max(1, orders)))
+        var header = "ord"
+        for o in 0..<orders { header += Self.pad("\(o)", column) }
         var rows: [[(String, Style)]] = [[(header, .plain.dim())]]
         for mt in MigrateType.allCases {
             let counts = buddy.map { $0[mt.rawValue] }
             // HighAtomic and CMA only when they hold something; Isolate always (it is the point).
             if (mt == .highAtomic || mt == .cma) && counts.allSatisfy({ $0 == 0 }) { continue }
-            var text = Self.short(mt)
+            var text = String(Self.short(mt).prefix(3))
             for n in counts { text += Self.pad(n == 0 ? "." : Self.compact(n, width: column - 1), column) }
             let busy = mt == .isolate && counts.contains { $0 > 0 }
             rows.append([(text, busy ? .plain.bold() : .plain)])
