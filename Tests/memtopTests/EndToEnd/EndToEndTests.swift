@@ -70,8 +70,11 @@ struct EndToEndTests {
         defer { tmux.kill() }
         try tmux.waitFor("map: whole machine")
         try tmux.sendKeys("o")
-        try tmux.waitFor("do_migrate_range", timeout: .seconds(8))
+        try tmux.waitFor("▶ do_migrate_range", timeout: .seconds(8))
         try tmux.sendKeys("Escape")
+        try tmux.waitFor("signal pending")
+        // The kernel sees the signal at the top of its migration loop: speed up to get there.
+        try tmux.sendKeys("+", "+", "+", "+", "+", "+")
         let pane = try tmux.waitFor("EINTR", timeout: .seconds(8))
         try tmux.waitFor("signal backoff")
         #expect(pane.contains("offline_pages"))
