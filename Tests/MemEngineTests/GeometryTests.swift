@@ -98,9 +98,9 @@ struct ZoneLayoutTests {
 
     @Test("a memory size that is not a whole number of blocks leaves a hole in the last block")
     func hole() throws {
-        let m = try Machine(config: .small(memory: 124 << 20), warmupTicks: 0, populated: false)
+        let m = try Machine(config: .small(memory: (47 << 20) + (512 << 10)), warmupTicks: 0, populated: false)
         let last = m.blocks[m.blocks.count - 1]
-        #expect(last.presentPages == (4 << 20) / 4096)
+        #expect(last.presentPages == (512 << 10) / 4096)
         #expect(m.kind(PFN(m.pageCount - 1)) == .hole)
         #expect(m.flags(PFN(m.pageCount - 1)).contains(.reserved))
         try m.checkInvariants()
@@ -108,7 +108,7 @@ struct ZoneLayoutTests {
 
     @Test("without memmap-roundup the hole holds garbage struct pages")
     func garbage() throws {
-        let m = try Machine(config: .small(memory: 124 << 20, without: [.memmapRoundup]), warmupTicks: 0, populated: false)
+        let m = try Machine(config: .small(memory: (47 << 20) + (512 << 10), without: [.memmapRoundup]), warmupTicks: 0, populated: false)
         #expect(m.kind(PFN(m.pageCount - 1)) == .garbage)
     }
 }

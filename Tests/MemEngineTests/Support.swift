@@ -2,17 +2,20 @@ import Testing
 @testable import MemEngine
 
 extension MachineConfig {
-    /// A small teaching machine: 128 MiB in 8 MiB blocks, two nodes, two cpus, a quarter movable.
+    /// A small machine with every zone: 48 MiB in 1 MiB blocks (256 pages, pageblocks of 8,
+    /// orders 0...4), two nodes, two cpus, a quarter movable. Small enough to check every
+    /// invariant after every micro-step of a whole offline.
     static func small(seed: UInt64 = 1, workload: WorkloadLevel = .light, nodes: Int = 2,
-                      memory: Int = 128 << 20, without: Set<Fix> = []) -> MachineConfig {
-        MachineConfig(memoryBytes: memory, nodes: nodes, cpus: 2, movablecore: .percent(25),
-                      seed: seed, workload: workload, without: without)
+                      memory: Int = 48 << 20, without: Set<Fix> = []) -> MachineConfig {
+        // swiftlint:disable:next force_try
+        MachineConfig(geometry: try! Geometry(blockBytes: 1 << 20), memoryBytes: memory, nodes: nodes, cpus: 2,
+                      movablecore: .percent(25), seed: seed, workload: workload, without: without)
     }
 
-    /// A tiny machine for sweeps: 1 MiB blocks (256 pages, pageblocks of 8), 32 MiB.
+    /// A tiny machine for sweeps: 1 MiB blocks (256 pages, pageblocks of 8), 16 MiB.
     static func tiny(seed: UInt64, workload: WorkloadLevel, nodes: Int = 2) -> MachineConfig {
         // swiftlint:disable:next force_try
-        MachineConfig(geometry: try! Geometry(blockBytes: 1 << 20), memoryBytes: 32 << 20, nodes: nodes, cpus: 2,
+        MachineConfig(geometry: try! Geometry(blockBytes: 1 << 20), memoryBytes: 16 << 20, nodes: nodes, cpus: 2,
                       movablecore: .percent(30), seed: seed, workload: workload)
     }
 }

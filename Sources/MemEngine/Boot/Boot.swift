@@ -68,20 +68,28 @@ extension Machine {
                     pages.set(p, .reserved)
                 } else {
                     pages.reset(p, to: .garbage)
-                    pages.flags[p] = UInt16(truncatingIfNeeded: rng.next()) | PageFlags.lru.rawValue
+                    // Whatever was in memory: here, bits that make it look like an LRU page.
+                    let junk = UInt16(truncatingIfNeeded: rng.next()) & ~(PageFlags.reserved.rawValue | PageFlags.buddy.rawValue)
+                    pages.flags[p] = junk | PageFlags.lru.rawValue
                     pages.refcount[p] = UInt8(truncatingIfNeeded: rng.next() | 1)
                 }
                 continue
             }
-            pages.reset(p, to: layout.isReserved(p) ? .reserved : .free)
-            if layout.isReserved(p) { pages.set(p, .reserved); pages.refcount[p] = 1 }
+            pages.reset(p, to: .free)
+        }
+        for r in layout.reservedRanges {
+            for p in r where p < config.totalPages {
+                pages.reset(p, to: .reserved)
+                pages.set(p, .reserved)
+                pages.refcount[p] = 1
+            }
         }
         // Hole pages are spanned by the last zone but not present.
         for (zi, zone) in zones.enumerated() where zone.spanned > 0 {
             let present = max(0, min(zone.endPFN.raw, config.totalPages) - zone.startPFN.raw)
             zones[zi].present = present
-            var reserved = 0
-            for p in zone.startPFN.raw..<(zone.startPFN.raw + present) where layout.isReserved(p) { reserved += 1 }
+            let span = zone.startPFN.raw..<(zone.startPFN.raw + present)
+            let reserved = layout.reservedRanges.reduce(0) { $0 + $1.clamped(to: span).count }
             zones[zi].managed = present - reserved
         }
         // The hole belongs to the last zone of the last node.
@@ -201,19 +209,19 @@ struct ZoneLayout {
             ])
         }
         // Boot reservations: the low 1 MiB (BIOS, real mode), the kernel image at 16 MiB, and
-        // each node's memmap (64 bytes of struct page per page) at the node's top, where
-        // memblock allocates top-down, even inside what becomes ZONE_MOVABLE.
+        // each node's memmap (64 bytes of struct page per page) at the top of the node's kernel
+        // memory: memblock allocates top-down but keeps out of hotpluggable (movable) ranges.
         let low = max(1, Int(Double(1 << 20) * g.scale) / g.pageSize)
         reservedRanges.append(0..<low)
         let imageStart = dmaEnd
         let imagePages = max(1, Int(Double(32 << 20) * g.scale) / g.pageSize)
         reservedRanges.append(imageStart..<min(totalPages, imageStart + imagePages))
-        for r in nodeRanges {
-            let top = min(r.upperBound, totalPages)
+        for (n, r) in nodeRanges.enumerated() {
+            let kernelTop = zoneRanges[n][ZoneType.movable.rawValue].isEmpty ? r.upperBound : zoneRanges[n][ZoneType.movable.rawValue].lowerBound
+            let top = min(kernelTop, totalPages)
             let memmap = max(1, r.count * 64 / g.pageSize)
             if top - memmap > r.lowerBound { reservedRanges.append((top - memmap)..<top) }
         }
     }
 
-    func isReserved(_ p: Int) -> Bool { reservedRanges.contains { $0.contains(p) } }
 }

@@ -8,6 +8,8 @@ public struct GFP: Codable, Equatable, Sendable {
     public var nodemask: [Bool]?
     /// Atomic allocations may dip below the low watermark to min.
     public var atomic = false
+    /// __GFP_DIRECT_RECLAIM: the allocator may reclaim before it fails.
+    public var mayReclaim = true
 
     /// GFP_HIGHUSER_MOVABLE: anonymous memory and page cache of user space.
     public static let highUserMovable = GFP(mt: .movable, highestZone: .movable)
@@ -59,8 +61,43 @@ extension Machine {
                 }
             }
         }
+        if gfp.mayReclaim && !inDirectReclaim {
+            // __alloc_pages_slowpath(): reclaim on the allowed nodes, then one more try.
+            inDirectReclaim = true
+            let freed = directReclaim(nodemask: gfp.nodemask, want: max(32, order.pagesCount * 2))
+            inDirectReclaim = false
+            if freed > 0, let got = allocPages(order: order, gfp: gfp, preferredNode: preferredNode, cpu: cpu) {
+                return got
+            }
+        }
         vmstat.allocFailures += 1
         return nil
+    }
+
+    /// Direct reclaim (`try_to_free_pages()`): drops clean, inactive page cache on the allowed
+    /// nodes at once and starts swap-out of anon pages there (which frees them later).
+    /// Returns the pages freed now.
+    mutating func directReclaim(nodemask: [Bool]?, want: Int) -> Int {
+        var freed = 0, probes = want * 16
+        while freed < want && probes > 0 && !files.isEmpty {
+            probes -= 1
+            let f = rng.below(files.count)
+            guard !files[f].pages.isEmpty else { continue }
+            let off = rng.below(files[f].pages.count)
+            let raw = files[f].pages[off]
+            guard raw != PageArrays.none else { continue }
+            let p = Int(raw)
+            if let mask = nodemask, !mask[nodeIndex(of: p)] { continue }
+            guard pages.has(p, .lru), !pages.has(p, .dirty), !pages.has(p, .writeback), pages.refcount[p] <= 1 else { continue }
+            lruDel(p)
+            files[f].pages[off] = PageArrays.none
+            freePages(p, order: 0, cpu: 0)
+            freed += 1
+        }
+        for _ in 0..<(want / 4) { swapOutSomePage() }
+        vmstat.directReclaimed += freed
+        if freed > 0 { emit(.workload, "try_to_free_pages", detail: "direct reclaim freed \(freed) page-cache pages") }
+        return freed
     }
 
     /// Frees pages that the caller has already emptied (`__free_pages()`): order 0 through the

@@ -44,6 +44,8 @@ public struct Machine: Codable, Equatable, Sendable {
     public var eventLimit = 4096
 
     public internal(set) var vmstat = VMStat()
+    /// Set while direct reclaim runs, so that it does not recurse into itself.
+    var inDirectReclaim = false
 
     /// The hot-remove or hot-add operation in flight, if any.
     public internal(set) var operation: HotplugOperation?
@@ -73,7 +75,7 @@ public struct VMStat: Codable, Equatable, Sendable {
     public internal(set) var pswpout = 0
     public internal(set) var pgfault = 0
     public internal(set) var allocFailures = 0
-    public internal(set) var compactStall = 0
+    public internal(set) var directReclaimed = 0
 }
 
 extension Machine {

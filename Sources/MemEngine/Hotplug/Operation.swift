@@ -123,6 +123,8 @@ public struct HotplugOperation: Codable, Equatable, Sendable {
     /// Why the operation makes no progress, once the engine has noticed it does not.
     public internal(set) var stall: String?
     var roundsWithoutProgress = 0
+    /// `migrated` when the current migrate_pages() round began.
+    var roundStartMigrated = 0
     var testFailures = 0
     var lastFailureReason: String?
     var lastFailurePFN: Int?

@@ -15,12 +15,9 @@ extension Machine {
     /// held exactly once (one page per PTE, file offset and slab slot, none lost or doubled).
     public func checkInvariants() throws(InvariantViolation) {
         let n = pages.count
-        // 0 = unseen, 1 = seen.
-        var seen = [UInt8](repeating: 0, count: n)
-        func mark(_ p: Int, _ what: String) throws(InvariantViolation) {
-            guard p >= 0 && p < n else { throw InvariantViolation(message: "\(what): pfn out of range", pfn: p) }
-            guard seen[p] == 0 else { throw InvariantViolation(message: "\(what): pfn is in two places", pfn: p) }
-            seen[p] = 1
+        var marks = PlaceMarks(count: n)
+        func mark(_ p: Int, _ what: @autoclosure () -> String) throws(InvariantViolation) {
+            try marks.mark(p, what())
         }
 
         // Buddy lists.
@@ -112,17 +109,17 @@ extension Machine {
             try expectToken(Int(raw), kind: .slab, owner: Int(OwnerSpace.slabCache), index: i)
         }
         // Pages whose owner let go while I/O or migration still holds them.
-        for io in inFlightIO where seen[Int(io.pfn)] == 0 && pages.kindOf(Int(io.pfn)) == .anon {
+        for io in inFlightIO where marks.seen[Int(io.pfn)] == 0 && pages.kindOf(Int(io.pfn)) == .anon {
             try mark(Int(io.pfn), "page under I/O (\(io.kind))")
         }
         if let op = operation, !op.isFinished {
-            for pfn in op.sourceList[op.sourceNext...] + op.retryList + op.failedList where seen[pfn.raw] == 0 {
+            for pfn in op.sourceList[op.sourceNext...] + op.retryList + op.failedList where marks.seen[pfn.raw] == 0 {
                 try mark(pfn.raw, "page isolated for migration")
             }
             if let mig = op.migration {
-                if seen[mig.source.raw] == 0 { try mark(mig.source.raw, "migration source") }
+                if marks.seen[mig.source.raw] == 0 { try mark(mig.source.raw, "migration source") }
                 // The target holds a copy from folio_copy() until the PTEs point at it.
-                if let t = mig.target?.raw, seen[t] == 0 { try mark(t, "migration target") }
+                if let t = mig.target?.raw, marks.seen[t] == 0 { try mark(t, "migration target") }
             }
         }
 
@@ -130,16 +127,16 @@ extension Machine {
         var lru = Array(repeating: Array(repeating: 0, count: LRUList.allCases.count), count: nodes.count)
         for p in 0..<n {
             let kind = pages.kindOf(p)
-            if pages.has(p, .lru) {
+            if pages.has(p, .lru) && kind != .garbage {
                 guard kind == .anon || kind == .file else {
                     throw InvariantViolation(message: "\(kind) page has PG_lru", pfn: p)
                 }
                 lru[nodeIndex(of: p)][lruList(of: p).rawValue] += 1
             }
-            if seen[p] == 1 { continue }
+            if marks.seen[p] == 1 { continue }
             switch kind {
             case .reserved, .hole, .offline, .garbage:
-                seen[p] = 1
+                marks.seen[p] = 1
             case .free where !pages.has(p, .buddy):
                 throw InvariantViolation(message: "free page on no free list (a lost page)", pfn: p)
             default:
@@ -157,12 +154,18 @@ extension Machine {
                 throw InvariantViolation(message: "cpu\(cpu) LRU batch holds a page that is \(pages.kindOf(Int(raw))) / on the LRU", pfn: Int(raw))
             }
         }
-        // Isolation counters.
+        // Isolation counters: offline blocks keep their isolated pageblocks uncounted, except
+        // the block being onlined once online_pages() has counted them back in.
+        var onlining: Int?
+        if let op = operation, !op.isFinished, case .online = op.kind,
+           [.onlineRange, .onlineUnisolate, .finishOnline].contains(op.phase) {
+            onlining = op.block?.raw
+        }
         for (zi, zone) in zones.enumerated() {
             var isolated = 0
             for pb in pageblockZone.indices where pageblockZone[pb] == UInt8(zi) && pageblockIsolated[pb] {
                 let b = (pb << geometry.pageblockOrder) / geometry.pagesPerBlock
-                if blocks[b].state != .offline { isolated += 1 }
+                if blocks[b].state != .offline || b == onlining { isolated += 1 }
             }
             guard isolated == zone.nrIsolatePageblock else {
                 throw InvariantViolation(message: "node\(zone.node.raw) \(zone.name) nr_isolate_pageblock \(zone.nrIsolatePageblock) but \(isolated) isolated", pfn: nil)
@@ -171,9 +174,23 @@ extension Machine {
         _ = tokenPages
     }
 
+    @inline(__always)
     func expectToken(_ p: Int, kind: PageKind, owner: Int, index: Int) throws(InvariantViolation) {
         guard pages.kindOf(p) == kind, pages.owner[p] == UInt32(owner), pages.index[p] == UInt32(index) else {
             throw InvariantViolation(message: "expected \(kind) content (owner \(owner), index \(index)) but found \(pages.kindOf(p)) (owner \(pages.owner[p]), index \(pages.index[p]))", pfn: p)
         }
+    }
+}
+
+/// Which pfns the invariant check has found a place for; a second place is an error.
+struct PlaceMarks {
+    var seen: [UInt8]
+    init(count: Int) { seen = [UInt8](repeating: 0, count: count) }
+
+    @inline(__always)
+    mutating func mark(_ p: Int, _ what: @autoclosure () -> String) throws(InvariantViolation) {
+        guard p >= 0 && p < seen.count else { throw InvariantViolation(message: "\(what()): pfn out of range", pfn: p) }
+        guard seen[p] == 0 else { throw InvariantViolation(message: "\(what()): pfn is in two places", pfn: p) }
+        seen[p] = 1
     }
 }

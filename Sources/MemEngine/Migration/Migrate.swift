@@ -79,6 +79,7 @@ extension Machine {
             return
         }
         operation?.pass = 1
+        operation?.roundStartMigrated = op.migrated
         emit(.hotplug, "migrate_pages", block: op.block?.raw,
              detail: "\(op.sourceRemaining) pages, MIGRATE_SYNC, MR_MEMORY_HOTPLUG")
     }
@@ -130,6 +131,7 @@ extension Machine {
         operation?.sourceList = []
         operation?.sourceNext = 0
         operation?.pass = 0
+        if op.migrated == op.roundStartMigrated { operation?.roundsWithoutProgress += 1 }
         checkProgress()
     }
 

@@ -202,7 +202,9 @@ extension Machine {
     mutating func swapOutSomePage() {
         guard let pid = randomAlivePID(), !processes[pid].ptes.isEmpty else { return }
         let i = rng.below(processes[pid].ptes.count)
-        guard let p = processes[pid].ptes[i].presentPFN, pages.has(p, .lru), !pages.has(p, .locked) else { return }
+        // Reclaim leaves locked and pinned pages alone (`folio_maybe_dma_pinned()`).
+        guard let p = processes[pid].ptes[i].presentPFN, pages.has(p, .lru), !pages.has(p, .locked),
+              pages.refcount[p] <= 1 else { return }
         if pages.has(p, .active) {
             deactivate(p)
             return

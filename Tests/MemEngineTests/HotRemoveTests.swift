@@ -1,0 +1,316 @@
+import Testing
+@testable import MemEngine
+
+@Suite("Memory hot-remove: offline_pages and online_pages")
+struct HotRemoveTests {
+    @Test("a ZONE_MOVABLE block goes offline under a heavy workload", arguments: [UInt64(1), 2, 3])
+    func successUnderLoad(seed: UInt64) throws {
+        var m = try Machine(config: .small(seed: seed, workload: .heavy))
+        let block = try #require(offlinableBlocks(m, zone: .movable).first)
+        let used = m.blockSummary(block)
+        #expect(used.count(.anon) + used.count(.file) > 100, "the block holds user pages to migrate")
+        let zone = try #require(m.zoneIndex(m.pfnRange(of: block).lowerBound))
+        let present = m.zones[zone].present
+        try m.startOffline([block])
+        let result = try runChecked(&m)
+        #expect(result.outcome == .offlined)
+        #expect(m.blocks[block.raw].state == .offline)
+        #expect(m.zones[zone].present == present - m.geometry.pagesPerBlock)
+        #expect(m.blockSummary(block).count(.offline) == m.geometry.pagesPerBlock)
+        #expect(m.operation?.migrated ?? 0 > 0)
+        #expect(m.vmstat.pgmigrateSuccess == m.operation?.migrated)
+        #expect(m.zones[zone].nrIsolatePageblock == 0)
+        #expect(m.nodes.allSatisfy { $0.nrIsolatedAnon == 0 && $0.nrIsolatedFile == 0 })
+    }
+
+    @Test("with the workload stopped, every page's content survives migration exactly once")
+    func contentSurvives() throws {
+        var m = try Machine(config: .small(seed: 7, workload: .light))
+        m.workloadEnabled = false
+        let before = contentTokens(m)
+        let block = try #require(offlinableBlocks(m, zone: .movable).first)
+        try m.startOffline([block])
+        #expect(try runChecked(&m).outcome == .offlined)
+        #expect(contentTokens(m) == before)
+    }
+
+    @Test("EBUSY when a reserved (bootmem) page is in the block")
+    func reserved() throws {
+        var m = try Machine(config: .small(seed: 1))
+        // The node's memmap sits at the top of its kernel memory, just below ZONE_MOVABLE.
+        let firstMovable = try #require(m.blocks.first { m.blockSummary($0.id).zone == .movable })
+        let top = BlockID(firstMovable.id.raw - 1)
+        #expect(m.blockSummary(top).count(.reserved) > 0)
+        let verdict = m.offlineVerdict(top)
+        #expect(verdict.blockers.first?.reason == "reserved page")
+        try m.startOffline([top])
+        let result = try runChecked(&m)
+        #expect(result == HotplugResult(outcome: .failed, errno: "EBUSY", reason: "failure to isolate range"))
+        #expect(m.blocks[top.raw].state == .online)
+        #expect(m.operation?.messages.last?.contains("failed due to failure to isolate range") == true)
+        #expect(m.zones.allSatisfy { $0.nrIsolatePageblock == 0 })
+    }
+
+    @Test("EBUSY for slab pages in ZONE_NORMAL")
+    func slabInNormal() throws {
+        var m = try Machine(config: .small(seed: 4, nodes: 1))
+        let block = try #require(m.blocks.map(\.id).first { b in
+            m.blockSummary(b).zone == .normal && m.offlineVerdict(b).blockers.contains { $0.kind == .slab }
+        })
+        try m.startOffline([block])
+        let result = try runChecked(&m)
+        #expect(result.errno == "EBUSY")
+        #expect(result.reason == "failure to isolate range")
+        #expect(m.operation?.messages.contains { $0.contains("slab") && $0.contains("unmovable page") } == true)
+        // Pageblocks isolated before the slab page was found were put back.
+        for pfn in stride(from: m.pfnRange(of: block).lowerBound.raw, to: m.pfnRange(of: block).upperBound.raw, by: m.geometry.pagesPerPageblock) {
+            #expect(!m.isPageblockIsolated(PFN(pfn)))
+        }
+    }
+
+    @Test("EINVAL for a block that spans two zones")
+    func multizone() throws {
+        var m = try Machine(config: .small(seed: 1))
+        try m.startOffline([BlockID(0)])
+        let result = try runChecked(&m)
+        #expect(result == HotplugResult(outcome: .failed, errno: "EINVAL", reason: "multizone range"))
+    }
+
+    @Test("EINVAL for a block with a hole")
+    func holes() throws {
+        var m = try Machine(config: .small(seed: 1, memory: (47 << 20) + (512 << 10)))
+        let last = BlockID(m.blocks.count - 1)
+        try m.startOffline([last])
+        let result = try runChecked(&m)
+        #expect(result == HotplugResult(outcome: .failed, errno: "EINVAL", reason: "memory holes"))
+        #expect(m.blocks[last.raw].state == .online)
+    }
+
+    @Test("a signal right after isolation rolls everything back")
+    func cancelAfterIsolation() throws {
+        var m = try Machine(config: .small(seed: 3, workload: .heavy))
+        m.workloadEnabled = false
+        let block = try #require(offlinableBlocks(m, zone: .movable).first)
+        let range = m.pfnRange(of: block)
+        let mts = stride(from: range.lowerBound.raw, to: range.upperBound.raw, by: m.geometry.pagesPerPageblock).map { m.migratetype(PFN($0)) }
+        let kinds = (range.lowerBound.raw..<range.upperBound.raw).map { m.pageInfo(PFN($0)) }
+        let free = m.zones.reduce(0) { $0 + $1.freePages + $1.pcpPages }
+        try m.startOffline([block])
+        while m.operation?.phase != .migrate { m.step(); try m.checkInvariants() }
+        #expect(m.isPageblockIsolated(range.lowerBound))
+        m.cancelOperation()
+        let result = try runChecked(&m)
+        #expect(result == HotplugResult(outcome: .failed, errno: "EINTR", reason: "signal backoff"))
+        let mtsAfter = stride(from: range.lowerBound.raw, to: range.upperBound.raw, by: m.geometry.pagesPerPageblock).map { m.migratetype(PFN($0)) }
+        #expect(mtsAfter == mts)
+        #expect(m.zones.allSatisfy { $0.nrIsolatePageblock == 0 && $0.pcpDisabled == 0 })
+        #expect(m.lruCacheDisabled == 0)
+        #expect(m.blocks[block.raw].state == .online)
+        #expect(m.zones.reduce(0) { $0 + $1.freePages + $1.pcpPages } == free)
+        // Every page holds what it held: no content moved, none lost.
+        for (i, p) in (range.lowerBound.raw..<range.upperBound.raw).enumerated() where kinds[i].kind.hasContent {
+            let now = m.pageInfo(PFN(p))
+            #expect(now.kind == kinds[i].kind && now.owner == kinds[i].owner, "pfn \(PFN(p))")
+        }
+    }
+
+    @Test("a signal in the middle of migration backs off with EINTR; moved pages stay moved")
+    func cancelDuringMigration() throws {
+        var m = try Machine(config: .small(seed: 5, workload: .light))
+        m.workloadEnabled = false
+        let before = contentTokens(m)
+        let block = try #require(offlinableBlocks(m, zone: .movable).first)
+        try m.startOffline([block])
+        while (m.operation?.migrated ?? 0) < 20 { m.step(); try m.checkInvariants() }
+        m.cancelOperation()
+        let result = try runChecked(&m)
+        #expect(result.errno == "EINTR")
+        #expect(contentTokens(m) == before)
+        #expect(m.zones.allSatisfy { $0.nrIsolatePageblock == 0 })
+        #expect(m.nodes.allSatisfy { $0.nrIsolatedAnon == 0 && $0.nrIsolatedFile == 0 })
+    }
+
+    @Test("a pinned page makes no progress: the engine says why and a signal ends it")
+    func pinned() throws {
+        var m = try Machine(config: .small(seed: 2, workload: .light))
+        m.workloadEnabled = false
+        let block = try #require(offlinableBlocks(m, zone: .movable).first)
+        let range = m.pfnRange(of: block)
+        let victim = try #require((range.lowerBound.raw..<range.upperBound.raw).first { m.kind(PFN($0)) == .anon && m.flags(PFN($0)).contains(.lru) })
+        m.pin(PFN(victim))
+        try m.startOffline([block])
+        var steps = 0
+        while m.operation?.stall == nil && m.operation?.isFinished == false && steps < 200_000 { m.step(); steps += 1 }
+        let stall = try #require(m.operation?.stall)
+        #expect(stall.contains(PFN(victim).description))
+        #expect(stall.contains("pinned"))
+        #expect(m.operation?.retries ?? 0 > 0)
+        m.cancelOperation()
+        let result = try runChecked(&m)
+        #expect(result.errno == "EINTR")
+        #expect(m.vmstat.pgmigrateFail > 0)
+    }
+
+    @Test("offline then online: the block is back, counters restored, memory usable", arguments: [OnlineType.online, .movable, .kernel])
+    func offlineThenOnline(type: OnlineType) throws {
+        var m = try Machine(config: .small(seed: 6, nodes: 1))
+        let block = try #require(offlinableBlocks(m, zone: .movable).first)
+        let zonesBefore = m.zones.map { ($0.present, $0.managed) }
+        try m.startOffline([block])
+        #expect(try runChecked(&m).outcome == .offlined)
+        #expect(m.validZones(block) == [.movable, .normal])
+        m.clearOperation()
+        try m.startOnline([block], as: type)
+        let result = try runChecked(&m)
+        #expect(result.outcome == .online)
+        #expect(m.blocks[block.raw].state == .online)
+        let expectZone: ZoneType = type == .kernel ? .normal : .movable
+        #expect(m.blockSummary(block).zone == expectZone)
+        #expect(m.blockSummary(block).count(.free) == m.geometry.pagesPerBlock)
+        if type != .kernel {
+            #expect(m.zones.map { ($0.present, $0.managed) }.elementsEqual(zonesBefore, by: ==))
+        }
+        #expect(m.offlineVerdict(block).offlinable)
+        try stepChecked(&m, steps: 300)
+    }
+
+    @Test("bad requests are refused before anything starts")
+    func refusals() throws {
+        var m = try Machine(config: .small(seed: 1))
+        #expect(throws: HotplugError.noSuchBlock(999)) { try m.startOffline([BlockID(999)]) }
+        #expect(throws: HotplugError.alreadyOnline(BlockID(3))) { try m.startOnline([BlockID(3)]) }
+    }
+
+    @Test("several blocks go offline one after the other")
+    func sequence() throws {
+        var m = try Machine(config: .small(seed: 8, workload: .idle))
+        let blocks = Array(offlinableBlocks(m, zone: .movable).prefix(2))
+        #expect(blocks.count == 2)
+        try m.startOffline(blocks)
+        #expect(try runChecked(&m).outcome == .offlined)
+        #expect(m.operation?.done == blocks)
+        #expect(blocks.allSatisfy { m.blocks[$0.raw].state == .offline })
+    }
+}
+
+@Suite("The 2007 fixes, switched off")
+struct FixesTests {
+    @Test("without isolate-freed-pages-asap migration loops inside the range; with it, the block goes offline")
+    func isolateFreedPages() throws {
+        for without in [Set<Fix>(), [.isolateFreedPagesASAP]] {
+            var m = try Machine(config: .small(seed: 11, workload: .idle, without: without))
+            let block = try #require(offlinableBlocks(m, zone: .movable).first)
+            try m.startOffline([block])
+            let result = try runChecked(&m)
+            if without.isEmpty {
+                #expect(result.outcome == .offlined)
+            } else {
+                #expect(result.outcome == .failed)
+                let stall = try #require(m.operation?.stall)
+                #expect(stall.contains("endless loop"))
+                #expect(stall.contains("per-cpu list"))
+            }
+        }
+    }
+
+    @Test("without swapin-unmapped-skip a swap-in in flight is the 2007 panic; with it, it is skipped and retried")
+    func swapinUnmapped() throws {
+        for without in [Set<Fix>(), [.swapinUnmappedSkip]] {
+            var m = try Machine(config: .small(seed: 12, workload: .light, without: without))
+            m.workloadEnabled = false
+            let block = try #require(offlinableBlocks(m, zone: .movable).first)
+            let range = m.pfnRange(of: block)
+            let p = try #require((range.lowerBound.raw..<range.upperBound.raw).first { m.kind(PFN($0)) == .anon && m.flags(PFN($0)).contains(.lru) })
+            let entered = m.enterSwapInWindow(PFN(p), ticks: 1_000_000)
+            #expect(entered)
+            try m.startOffline([block])
+            if without.isEmpty {
+                // Run until migration has skipped the page, then let the fault map it.
+                while m.operation?.lastFailurePFN != p && m.operation?.isFinished == false {
+                    m.step()
+                    try m.checkInvariants()
+                }
+                #expect(m.operation?.lastFailureReason?.contains("swap-in in flight") == true)
+                for i in m.inFlightIO.indices where m.inFlightIO[i].pfn == UInt32(p) { m.inFlightIO[i].due = m.tick + 1 }
+            }
+            let result = try runChecked(&m)
+            if without.isEmpty {
+                #expect(result.outcome == .offlined)
+                #expect(m.operation?.retries ?? 0 > 0)
+            } else {
+                #expect(result.outcome == .failed)
+                #expect(result.kernelBug)
+                #expect(result.reason?.contains("try_to_unmap") == true)
+                #expect(m.blocks[block.raw].state == .online)
+            }
+        }
+    }
+
+    @Test("without anon-vma-hold an exit during migration frees the anon_vma under it; with it, migration finishes")
+    func anonVMAHold() throws {
+        for without in [Set<Fix>(), [.anonVMAHold]] {
+            var m = try Machine(config: .small(seed: 13, workload: .light, without: without))
+            m.workloadEnabled = false
+            let block = try #require(offlinableBlocks(m, zone: .movable).first)
+            try m.startOffline([block])
+            // Run until an anon page has been unmapped (migration entries in place), then exit its owner.
+            var victim: Int?
+            while victim == nil, m.operation?.isFinished == false {
+                m.step()
+                try m.checkInvariants()
+                if let mig = m.operation?.migration, mig.stage == .copy, let pid = m.anonOwner(mig.source), mig.wasMapped {
+                    victim = pid
+                }
+            }
+            let pid = try #require(victim)
+            m.exit(pid: pid)
+            try m.checkInvariants()
+            let result = try runChecked(&m)
+            if without.isEmpty {
+                #expect(result.outcome == .offlined)
+            } else {
+                #expect(result.kernelBug)
+                #expect(result.reason?.contains("use-after-free") == true)
+            }
+        }
+    }
+
+    @Test("without memmap-roundup the hole's garbage struct pages are misjudged; with it, EINVAL")
+    func memmapRoundup() throws {
+        for without in [Set<Fix>(), [.memmapRoundup]] {
+            var m = try Machine(config: .small(seed: 14, memory: (47 << 20) + (512 << 10), without: without))
+            let last = BlockID(m.blocks.count - 1)
+            try m.startOffline([last])
+            let result = try runChecked(&m)
+            #expect(result.outcome == .failed)
+            if without.isEmpty {
+                #expect(result.reason == "memory holes")
+            } else {
+                #expect(result.kernelBug)
+                #expect(result.reason?.contains("never initialised") == true)
+            }
+        }
+    }
+}
+
+@Suite("Hot-remove sweep")
+struct HotRemoveSweep {
+    @Test("every outcome keeps the invariants, over seeds, workloads and blocks", arguments: WorkloadLevel.allCases)
+    func sweep(workload: WorkloadLevel) throws {
+        var outcomes: [String: Int] = [:]
+        for seed in UInt64(0)..<24 {
+            var m = try Machine(config: .tiny(seed: seed, workload: workload, nodes: 1 + Int(seed % 2)), warmupTicks: 20)
+            let b = BlockID(Int(seed * 7) % m.blocks.count)
+            guard m.blocks[b.raw].state == .online else { continue }
+            try m.startOffline([b])
+            let r = try runChecked(&m, maxSteps: 50_000)
+            outcomes["\(r.outcome) \(r.errno ?? "-")", default: 0] += 1
+            if r.outcome == .offlined {
+                m.clearOperation()
+                try m.startOnline([b])
+                #expect(try runChecked(&m).outcome == .online)
+            }
+        }
+        #expect(outcomes.keys.contains("offlined -"), "some blocks went offline: \(outcomes)")
+    }
+}
