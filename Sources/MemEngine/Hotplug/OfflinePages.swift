@@ -54,8 +54,12 @@ extension Machine {
     /// and runs the rollback). A stall the engine notices is cancelled too when `cancelOnStall`.
     public mutating func runOperation(maxTicks: Int = 10_000_000, cancelOnStall: Bool = true) {
         let start = tick
-        while let op = operation, !op.isFinished {
-            if !op.signalPending && (tick - start >= maxTicks || (cancelOnStall && op.stall != nil)) {
+        // No copy of the operation may live across step(): it would share the operation's
+        // arrays and make every append copy them.
+        while operation?.isFinished == false {
+            let pending = operation?.signalPending ?? true
+            let stalled = operation?.stall != nil
+            if !pending && (tick - start >= maxTicks || (cancelOnStall && stalled)) {
                 cancelOperation()
             }
             step()
@@ -64,8 +68,8 @@ extension Machine {
 
     /// Advances until the phase changes or the operation ends (the N key).
     public mutating func stepPhase() {
-        guard let op = operation, !op.isFinished else { return }
-        let phase = op.phase, block = op.block
+        guard operation?.isFinished == false, let phase = operation?.phase else { return }
+        let block = operation?.block
         var guardTicks = 0
         repeat {
             step()
@@ -77,10 +81,10 @@ extension Machine {
     // MARK: the state machine
 
     mutating func stepOperation() {
-        guard var op = operation, !op.isFinished else { return }
-        op.ticks = tick - op.startTick
-        operation = op
-        switch op.kind {
+        guard operation?.isFinished == false, let kind = operation?.kind else { return }
+        let started = operation?.startTick ?? tick
+        operation?.ticks = tick - started
+        switch kind {
         case .offline: stepOffline()
         case .online: stepOnline()
         }
@@ -102,10 +106,12 @@ extension Machine {
     }
 
     mutating func stepOffline() {
-        guard let op = operation, let block = op.block else { return }
+        guard let block = operation?.block, let phase = operation?.phase else { return }
+        let cursor = operation?.cursor ?? 0
+        let opZone = operation?.zone
         let range = opRange()
         let b = block.raw
-        switch op.phase {
+        switch phase {
         case .changeState:
             blocks[b].state = .goingOffline
             emit(.hotplug, "memory_block_change_state", block: b, detail: "online -> going-offline")
@@ -131,8 +137,8 @@ extension Machine {
             setPhase(.pcpDisable)
 
         case .pcpDisable:
-            guard let z = op.zone else { return }
-            if op.cursor == 0 {
+            guard let z = opZone else { return }
+            if cursor == 0 {
                 if config.has(.isolateFreedPagesASAP) {
                     zonePCPDisable(zone: z)
                     emit(.hotplug, "zone_pcp_disable", block: b, detail: "\(zones[z].name): pcp high 0, batch 1")
@@ -143,25 +149,29 @@ extension Machine {
                 operation?.cursor = 1
                 return
             }
-            let cpu = op.cursor - 1
+            let cpu = cursor - 1
             let n = drainPages(zone: z, cpu: cpu)
             emit(.hotplug, "drain_pages_zone", block: b, detail: "cpu\(cpu): \(n) pages back to the buddy allocator")
             if cpu + 1 < config.cpus { operation?.cursor += 1 } else { setPhase(.lruCacheDisable) }
 
         case .lruCacheDisable:
-            if op.cursor == 0 {
+            if cursor == 0 {
                 lruCacheDisabled += 1
                 emit(.hotplug, "lru_cache_disable", block: b, detail: "new LRU pages skip the per-cpu batches")
                 operation?.cursor = 1
                 return
             }
-            let cpu = op.cursor - 1
+            let cpu = cursor - 1
             let n = lruAddDrainCPU(cpu)
             emit(.hotplug, "lru_add_drain_cpu", block: b, detail: "cpu\(cpu): \(n) pages onto the LRU")
             if cpu + 1 < config.cpus { operation?.cursor += 1 } else { setPhase(.isolate) }
 
         case .isolate:
-            let pb = range.lowerBound + op.cursor * geometry.pagesPerPageblock
+            let pb = range.lowerBound + cursor * geometry.pagesPerPageblock
+            if cursor == 0 {
+                emit(.hotplug, "start_isolate_page_range", block: b, pfn: range.lowerBound, toPFN: range.upperBound,
+                     detail: "\(range.count / geometry.pagesPerPageblock) pageblocks, MEMORY_OFFLINE | REPORT_FAILURE")
+            }
             if let bad = setMigratetypeIsolate(pageblockStart: pb) {
                 let kind = pages.kindOf(bad.pfn)
                 emit(.hotplug, "has_unmovable_pages", block: b, pfn: bad.pfn,
@@ -175,7 +185,9 @@ extension Machine {
                 return failAfterPCP(errno: "EBUSY", reason: "failure to isolate range")
             }
             operation?.isolatedPageblocks += 1
-            operation?.maxIsolatedPageblocks = max(op.maxIsolatedPageblocks, op.isolatedPageblocks + 1)
+            if let n = operation?.isolatedPageblocks, n > operation?.maxIsolatedPageblocks ?? 0 {
+                operation?.maxIsolatedPageblocks = n
+            }
             emit(.hotplug, "set_migratetype_isolate", block: b, pfn: pb, order: geometry.pageblockOrder,
                  detail: "pageblock \(MigrateType(rawValue: Int(pageblockMT[pageblockIndex(pb)])) ?? .movable) -> Isolate")
             if pb + geometry.pagesPerPageblock < range.upperBound { operation?.cursor += 1 } else { setPhase(.notifyGoingOffline) }

@@ -12,17 +12,20 @@ extension Machine {
     /// One micro-step of offline_pages()'s loop: check for a signal and scan, isolate one page
     /// from the LRU, or advance the migration of one page by one stage.
     mutating func stepMigrateLoop() {
-        guard let op = operation, let block = op.block else { return }
-        let b = block.raw
+        // Only scalars are read here: a copy of the operation held across the calls below would
+        // share its arrays and make each append copy them.
+        guard let b = operation?.block?.raw else { return }
         let range = opRange()
+        let isolateCursor = operation?.isolateCursor
+        let migrating = operation.map { $0.migration != nil || $0.sourceRemaining > 0 || !$0.retryList.isEmpty || !$0.failedList.isEmpty } ?? false
 
-        if op.migration != nil || op.sourceRemaining > 0 || !op.retryList.isEmpty || !op.failedList.isEmpty,
-           op.isolateCursor == nil {
+        if migrating, isolateCursor == nil {
             return stepMigratePages()
         }
-        if let cursor = op.isolateCursor {
+        if let cursor = isolateCursor {
             return stepIsolateForMigration(from: cursor, end: range.upperBound)
         }
+        guard let op = operation else { return }
         // Top of the loop: signal_pending(), then scan_movable_pages().
         if op.signalPending {
             emit(.hotplug, "signal_pending", block: b, detail: "backing off")
@@ -86,14 +89,15 @@ extension Machine {
 
     /// migrate_pages(): the pages of the source list, one stage at a time, up to 10 passes.
     mutating func stepMigratePages() {
+        guard operation != nil else { return }
+        if operation?.migration == nil, operation?.sourceRemaining ?? 0 > 0, let next = operation?.sourceNext,
+           let src = operation?.sourceList[next] {
+            operation?.sourceNext += 1
+            operation?.migration = MigrationInFlight(source: src, target: nil, stage: .allocTarget)
+            return stepMigration()
+        }
         guard let op = operation else { return }
         if op.migration == nil {
-            if op.sourceRemaining > 0 {
-                let src = op.sourceList[op.sourceNext]
-                operation?.sourceNext += 1
-                operation?.migration = MigrationInFlight(source: src, target: nil, stage: .allocTarget)
-                return stepMigration()
-            }
             if !op.retryList.isEmpty && op.pass < maxMigratePasses {
                 operation?.pass += 1
                 operation?.retries += op.retryList.count
@@ -157,8 +161,8 @@ extension Machine {
 
     /// Moves the page in flight one stage on.
     mutating func stepMigration() {
-        guard let op = operation, var mig = op.migration else { return }
-        let b = op.block?.raw
+        guard var mig = operation?.migration, let cpu = operation?.cpu else { return }
+        let b = operation?.block?.raw
         let src = mig.source.raw
         let kind = pages.kindOf(src)
 
@@ -168,7 +172,7 @@ extension Machine {
             if !ownerAlive(src) {
                 unisolate(src)
                 if pages.has(src, .lru) { lruDel(src) }
-                freePages(src, order: 0, cpu: op.cpu.raw)
+                freePages(src, order: 0, cpu: cpu.raw)
                 operation?.migration = nil
                 emit(.hotplug, "migrate_folio_unmap", block: b, pfn: src, detail: "folio was freed from under us")
                 return
@@ -186,13 +190,15 @@ extension Machine {
                 }
                 return kernelBug(src, "BUG: try_to_unmap() of a swapcache page not yet mapped (pfn \(PFN(src)), swap-in in flight): no anon_vma, NULL dereference in page_lock_anon_vma()")
             }
-            guard let target = allocMigrationTarget(for: src, cpu: op.cpu.raw) else {
+            guard let target = allocMigrationTarget(for: src, cpu: cpu.raw) else {
                 emit(.hotplug, "alloc_migration_target", block: b, pfn: src, detail: "-ENOMEM: no free page outside the range")
                 operation?.lastFailureReason = "no memory for a target outside the range (-ENOMEM)"
                 operation?.lastFailurePFN = src
                 // -ENOMEM ends migrate_pages(): this page and the rest are put back.
                 operation?.failedList.append(PFN(src))
-                operation?.failedList.append(contentsOf: op.sourceList[op.sourceNext...])
+                if let rest = operation.map({ Array($0.sourceList[$0.sourceNext...]) }) {
+                    operation?.failedList.append(contentsOf: rest)
+                }
                 operation?.sourceList = []
                 operation?.sourceNext = 0
                 operation?.migration = nil
@@ -226,7 +232,7 @@ extension Machine {
             let expected = 2  // the page's own reference and the isolation's
             if Int(pages.refcount[src]) > expected {
                 restoreMigrationPTEs(src: src, mig: mig)
-                freePages(target, order: 0, cpu: op.cpu.raw)
+                freePages(target, order: 0, cpu: cpu.raw)
                 return migrationFailed(src, reason: "extra reference (refcount \(pages.refcount[src]), pinned)", retry: true)
             }
             let keep: PageFlags = [.dirty, .swapBacked, .swapcache, .mappedToDisk, .active, .referenced, .unevictable]
@@ -260,25 +266,25 @@ extension Machine {
                 }
                 if !processes[pid].alive {
                     // Nobody maps the new page: it is freed once migration drops it.
-                    freePages(target, order: 0, cpu: op.cpu.raw)
+                    freePages(target, order: 0, cpu: cpu.raw)
                 } else {
-                    folioAddLRU(target, cpu: op.cpu.raw)
+                    folioAddLRU(target, cpu: cpu.raw)
                 }
             } else {
                 emit(.hotplug, "folio_migrate_mapping", block: b, pfn: src, toPFN: target, detail: "page cache now points at the new page")
-                folioAddLRU(target, cpu: op.cpu.raw)
+                folioAddLRU(target, cpu: cpu.raw)
             }
             mig.stage = .freeSource
 
         case .freeSource:
             unisolate(src)
             let toPCP = !config.has(.isolateFreedPagesASAP)
-            freePages(src, order: 0, cpu: op.cpu.raw)
+            freePages(src, order: 0, cpu: cpu.raw)
             operation?.migrated += 1
             operation?.roundsWithoutProgress = 0
             vmstat.pgmigrateSuccess += 1
             emit(.hotplug, "folio_put", block: b, pfn: src,
-                 detail: toPCP ? "source freed to cpu\(op.cpu.raw)'s per-cpu list (Movable)" : "source freed to the Isolate free list")
+                 detail: toPCP ? "source freed to cpu\(cpu.raw)'s per-cpu list (Movable)" : "source freed to the Isolate free list")
             operation?.migration = nil
             if let loop = detectMigrationLoop() {
                 return reportLoop(loop)

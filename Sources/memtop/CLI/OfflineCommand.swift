@@ -103,12 +103,14 @@ struct HotplugRunner {
     func run(_ m: inout Machine, verb: String) -> Bool {
         let start = m.tick
         var out = OutputBuffer()
-        while let op = m.operation, !op.isFinished {
-            if !op.signalPending {
+        // Only scalars of the operation are read in the loop: a copy held across step() would
+        // share the operation's arrays and make the engine copy them on every append.
+        while m.operation?.isFinished == false {
+            if m.operation?.signalPending == false {
                 if m.tick - start >= maxTicks {
                     m.cancelOperation()
                     if !json { out.line("memtop: --max-ticks \(maxTicks) reached: sending a signal") }
-                } else if let stall = op.stall {
+                } else if let stall = m.operation?.stall {
                     m.cancelOperation()
                     if !json { out.line("memtop: no progress (\(stall)): sending a signal") }
                 }

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// The headless commands as a user runs them: exit status, trace and JSON Lines contract.
+@Suite("memtop offline / online / inspect --sim")
+struct HotplugCommandTests {
+    func memtop(_ args: String...) throws -> Subprocess {
+        try Subprocess.run(try MemtopBinary.path(), args)
+    }
+
+    func jsonLines(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { line in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+            return try #require(object as? [String: Any], "not a JSON object: \(line)")
+        }
+    }
+
+    @Test("offline of a ZONE_MOVABLE block: trace with kernel names, summary, exit 0")
+    func offlineSucceeds() throws {
+        let r = try memtop("offline", "60")
+        #expect(r.status == 0, "\(r.stderr)")
+        for fn in ["memory_block_change_state", "zone_pcp_disable", "start_isolate_page_range", "set_migratetype_isolate",
+                   "scan_movable_pages", "folio_isolate_lru", "alloc_migration_target", "try_to_migrate", "folio_copy",
+                   "remove_migration_ptes", "test_pages_isolated", "__offline_isolated_pages", "MEM_OFFLINE"] {
+            #expect(r.stdout.contains(fn), "trace names \(fn)")
+        }
+        #expect(r.stdout.contains("result: offlined memory60"))
+        #expect(r.stdout.contains("Offlined Pages 2048 [mem 0x1e000000-0x1e7fffff]"))
+    }
+
+    @Test("--json: one object per event, then the summary DESIGN.md promises")
+    func json() throws {
+        let r = try memtop("offline", "60", "--json")
+        #expect(r.status == 0)
+        let lines = try jsonLines(r.stdout)
+        #expect(lines.count > 100)
+        for event in lines.dropLast() {
+            #expect(event["tick"] is Int && event["fn"] is String && event.keys.contains("block"))
+        }
+        let summary = try #require(lines.last)
+        #expect(summary["result"] as? String == "offlined")
+        #expect(summary["errno"] is NSNull)
+        #expect(summary["reason"] is NSNull)
+        #expect(summary["block"] as? Int == 60)
+        #expect(summary["isolated_pageblocks"] as? Int == 32)
+        for key in ["migrated", "failed_migrations", "retries", "ticks"] {
+            #expect(summary[key] is Int, "summary has \(key)")
+        }
+        #expect(lines.contains { $0["fn"] as? String == "folio_copy" && $0["pfn"] is Int && $0["to_pfn"] is Int })
+    }
+
+    @Test("failures exit 1 with errno and the kernel's reason", arguments: [
+        ("0", "EINVAL", "multizone range"),
+        ("47", "EBUSY", "failure to isolate range"),
+    ])
+    func failures(block: String, errno: String, reason: String) throws {
+        let r = try memtop("offline", block, "--json")
+        #expect(r.status == 1)
+        let summary = try #require(try jsonLines(r.stdout).last)
+        #expect(summary["result"] as? String == "failed")
+        #expect(summary["errno"] as? String == errno)
+        #expect(summary["reason"] as? String == reason)
+        let text = try memtop("offline", block)
+        #expect(text.stdout.contains("failed due to \(reason)"))
+    }
+
+    @Test("a tick limit is a signal: EINTR, signal backoff, rolled back")
+    func maxTicks() throws {
+        let r = try memtop("offline", "60", "--max-ticks", "300", "--json")
+        #expect(r.status == 1)
+        let lines = try jsonLines(r.stdout)
+        let summary = try #require(lines.last)
+        #expect(summary["errno"] as? String == "EINTR")
+        #expect(summary["reason"] as? String == "signal backoff")
+        #expect(lines.contains { $0["fn"] as? String == "undo_isolate_page_range" })
+    }
+
+    @Test("without isolate-freed-pages-asap the endless loop is reported, not a hang")
+    func endlessLoop() throws {
+        let r = try memtop("offline", "60", "--workload", "idle", "--without", "isolate-freed-pages-asap")
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("endless loop"))
+        let fixed = try memtop("offline", "60", "--workload", "idle")
+        #expect(fixed.status == 0)
+    }
+
+    @Test("online brings an offlined block back into the zone asked for")
+    func online() throws {
+        let r = try memtop("online", "60", "--zone", "movable", "--json")
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = try jsonLines(r.stdout)
+        #expect(lines.last?["result"] as? String == "online")
+        #expect(lines.contains { ($0["detail"] as? String)?.contains("online_movable") == true })
+        let kernel = try memtop("online", "60", "--zone", "kernel")
+        #expect(kernel.status == 0)
+        #expect(kernel.stdout.contains("Normal"))
+    }
+
+    @Test("bad input: one clear line on stderr and exit 2", arguments: [
+        ["offline", "999"], ["offline", "x"], ["offline", "60", "--without", "nonsense"],
+        ["offline", "60", "--memory", "0"], ["offline", "60", "--kernelcore", "200%"],
+        ["offline", "60", "--block-size", "3M"], ["offline", "60", "--workload", "busy"],
+        ["online", "60", "--zone", "dma"], ["offline"], ["inspect", "--sim", "--from", "/tmp"],
+    ])
+    func badInput(args: [String]) throws {
+        let r = try Subprocess.run(try MemtopBinary.path(), args)
+        #expect(r.status == 2, "\(args): \(r.stderr)")
+        #expect(r.stderr.hasPrefix("memtop: "))
+        #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("backtrace"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test("inspect --sim --json: the inspect shape, with verdicts from the same rules")
+    func inspectSim() throws {
+        let r = try memtop("inspect", "--sim", "--json")
+        #expect(r.status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(report["block_size_bytes"] as? Int == 8 << 20)
+        let zones = try #require(report["zones"] as? [[String: Any]])
+        #expect(zones.contains { $0["name"] as? String == "Movable" })
+        for z in zones {
+            for key in ["node", "name", "start_pfn", "spanned", "present", "managed", "free_pages"] {
+                #expect(z.keys.contains(key))
+            }
+        }
+        let blocks = try #require(report["blocks"] as? [[String: Any]])
+        #expect(blocks.count == 128)
+        let b0 = blocks[0], b60 = blocks[60], b47 = blocks[47]
+        #expect(b0["offlinable"] as? Bool == false)
+        #expect(b60["offlinable"] as? Bool == true)
+        #expect(b47["offlinable"] as? Bool == false)
+        let blockers = try #require(b47["blockers"] as? [[String: Any]])
+        #expect(blockers.first?["reason"] as? String == "reserved page")
+        #expect(blockers.count <= 8)
+        let pages = try #require(b60["pages"] as? [String: Int])
+        for key in ["free", "lru_anon", "lru_file", "slab", "pagetable", "reserved", "other", "offline"] {
+            #expect(pages[key] != nil)
+        }
+        #expect(pages.values.reduce(0, +) == 2048)
+    }
+}
