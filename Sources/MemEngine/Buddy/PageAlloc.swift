@@ -81,17 +81,10 @@ extension Machine {
         var freed = 0, probes = want * 16
         while freed < want && probes > 0 && !files.isEmpty {
             probes -= 1
-            let f = rng.below(files.count)
-            guard !files[f].pages.isEmpty else { continue }
-            let off = rng.below(files[f].pages.count)
-            let raw = files[f].pages[off]
-            guard raw != PageArrays.none else { continue }
-            let p = Int(raw)
+            guard let (f, off, cached) = randomFileSlot(), let p = cached else { continue }
             if let mask = nodemask, !mask[nodeIndex(of: p)] { continue }
-            guard pages.has(p, .lru), !pages.has(p, .dirty), !pages.has(p, .writeback), pages.refcount[p] <= 1 else { continue }
-            lruDel(p)
-            files[f].pages[off] = PageArrays.none
-            freePages(p, order: 0, cpu: 0)
+            guard isCleanUnusedCache(p) else { continue }
+            dropCachedPage(file: f, offset: off, pfn: p, cpu: 0)
             freed += 1
         }
         for _ in 0..<(want / 4) { swapOutSomePage() }

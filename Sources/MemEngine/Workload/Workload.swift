@@ -138,12 +138,9 @@ extension Machine {
     /// A read of a file page (`filemap_read()`): a cached page is touched; a missing one is
     /// allocated, filled from disk and added to the LRU.
     mutating func readFilePage(allowNew: Bool) {
-        let f = rng.below(files.count)
-        guard !files[f].pages.isEmpty else { return }
-        let off = rng.below(files[f].pages.count)
-        let cached = files[f].pages[off]
-        if cached != PageArrays.none {
-            markAccessed(Int(cached))
+        guard let (f, off, cached) = randomFileSlot() else { return }
+        if let cached {
+            markAccessed(cached)
             return
         }
         guard allowNew else { return }
@@ -157,13 +154,7 @@ extension Machine {
 
     /// A write to a cached file page: it turns dirty and, often, writeback starts.
     mutating func writeFilePage() {
-        let f = rng.below(files.count)
-        guard !files[f].pages.isEmpty else { return }
-        let off = rng.below(files[f].pages.count)
-        let raw = files[f].pages[off]
-        guard raw != PageArrays.none else { return }
-        let p = Int(raw)
-        guard !pages.has(p, .writeback) else { return }
+        guard let (_, _, cached) = randomFileSlot(), let p = cached, !pages.has(p, .writeback) else { return }
         pages.set(p, .dirty)
         if rng.chance(permille: 500) {
             pages.set(p, .writeback)
@@ -184,19 +175,34 @@ extension Machine {
     }
 
     mutating func dropCleanFilePage() {
-        let f = rng.below(files.count)
-        guard !files[f].pages.isEmpty else { return }
-        let off = rng.below(files[f].pages.count)
-        let raw = files[f].pages[off]
-        guard raw != PageArrays.none else { return }
-        let p = Int(raw)
-        guard pages.has(p, .lru), !pages.has(p, .dirty), !pages.has(p, .writeback), !pages.has(p, .active) else {
+        guard let (f, off, cached) = randomFileSlot(), let p = cached else { return }
+        guard !pages.has(p, .active), isCleanUnusedCache(p) else {
             deactivate(p)
             return
         }
+        dropCachedPage(file: f, offset: off, pfn: p, cpu: rng.below(config.cpus))
+    }
+
+    /// A random page-cache slot: the file, the offset, and the page if one is cached there.
+    mutating func randomFileSlot() -> (file: Int, offset: Int, pfn: Int?)? {
+        let f = rng.below(files.count)
+        guard !files[f].pages.isEmpty else { return nil }
+        let off = rng.below(files[f].pages.count)
+        let raw = files[f].pages[off]
+        return (f, off, raw == PageArrays.none ? nil : Int(raw))
+    }
+
+    /// Whether reclaim may drop this page-cache page now: on the LRU, clean, not under
+    /// writeback, not pinned.
+    func isCleanUnusedCache(_ p: Int) -> Bool {
+        pages.has(p, .lru) && !pages.has(p, .dirty) && !pages.has(p, .writeback) && pages.refcount[p] <= 1
+    }
+
+    /// Drops a clean page-cache page (`__remove_mapping()`): off the LRU, out of the file, freed.
+    mutating func dropCachedPage(file f: Int, offset off: Int, pfn p: Int, cpu: Int) {
         lruDel(p)
         files[f].pages[off] = PageArrays.none
-        freePages(p, order: 0, cpu: rng.below(config.cpus))
+        freePages(p, order: 0, cpu: cpu)
     }
 
     mutating func swapOutSomePage() {
