@@ -69,6 +69,8 @@ extension ColourMode {
             h[states.count - 1] += c.noZone
         case .migratetype:
             for mt in MigrateType.allCases { h[mt.rawValue] = c.migratetypes[mt.rawValue] }
+            // Pages whose migratetype the source does not know (live mode) are "unknown".
+            h[6] = max(0, c.present - c.migratetypes.reduce(0, +))
         case .isolation:
             h[3] = c.offLRUForMigration
             h[1] = c.isolatedFree

@@ -220,17 +220,7 @@ extension MemtopApp {
     private mutating func moveBlock(_ action: Action) {
         let count = machine.blocks.count
         let overview = OverviewLayout(blocks: source.blockViews, width: layout.map.width - 2)
-        switch action {
-        case .moveLeft: cursorBlock = max(0, cursorBlock - 1)
-        case .moveRight: cursorBlock = min(count - 1, cursorBlock + 1)
-        case .moveUp: cursorBlock = overview.vertical(from: cursorBlock, delta: -1) ?? cursorBlock
-        case .moveDown: cursorBlock = overview.vertical(from: cursorBlock, delta: 1) ?? cursorBlock
-        case .pageUp: cursorBlock = max(0, cursorBlock - overview.tilesPerRow * 4)
-        case .pageDown: cursorBlock = min(count - 1, cursorBlock + overview.tilesPerRow * 4)
-        case .home: cursorBlock = 0
-        case .end: cursorBlock = count - 1
-        default: break
-        }
+        cursorBlock = overview.moved(action, from: cursorBlock, count: count)
         inspectorScroll = 0
         cursorPFN = machine.pfnRange(of: cursorBlockID).lowerBound
     }

@@ -95,3 +95,20 @@ extension ColourMode {
         }
     }
 }
+
+extension OverviewLayout {
+    /// The block index the cursor moves to from `index` for a movement key, among `count` blocks.
+    func moved(_ action: Action, from index: Int, count: Int) -> Int {
+        switch action {
+        case .moveLeft: max(0, index - 1)
+        case .moveRight: min(count - 1, index + 1)
+        case .moveUp: vertical(from: index, delta: -1) ?? index
+        case .moveDown: vertical(from: index, delta: 1) ?? index
+        case .pageUp: max(0, index - tilesPerRow * 4)
+        case .pageDown: min(count - 1, index + tilesPerRow * 4)
+        case .home: 0
+        case .end: count - 1
+        default: index
+        }
+    }
+}

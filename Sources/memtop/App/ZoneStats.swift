@@ -25,6 +25,8 @@ struct ZoneStats: Hashable, Sendable {
     /// The node's LRU list sizes by `LRUList.rawValue`.
     var lru: [Int]
     var isolatedAnon: Int, isolatedFile: Int
+    /// Live mode: zoneinfo's per-cpu pages summed over cpus, shown instead of `perCPU`.
+    var pcpSummary: String? = nil
 }
 
 extension Machine {

@@ -3,21 +3,26 @@
 struct Legend {
     var mode: ColourMode
     var zoom: Zoom
+    /// Names that replace the table's, by state index (live mode's kinds without a sim kind).
+    var names: [Int: String] = [:]
+    /// A line that replaces the rule below the swatches (live mode: why a mode is unavailable).
+    var note: String? = nil
 
     func render(into buffer: inout Buffer, area: Rect, caps: TerminalCapabilities) {
         guard !area.isEmpty else { return }
         var x = area.x, y = area.y
         x = buffer.set("colours: \(mode.title) (c) ", x: x, y: y, style: .plain.bold(), clip: area)
-        for state in mode.states where state != MapState.hole {
-            let width = state.name.count + 3
+        for (index, state) in mode.states.enumerated() where state != MapState.hole {
+            let name = names[index] ?? state.name
+            let width = name.count + 3
             if x + width > area.right { x = area.x + 2; y += 1 }
             guard y < area.bottom else { break }
             // The same cell the map draws for a pair of pages in this state.
             buffer[x: x, y: y] = pairCell(top: state.swatch, bottom: state.swatch, caps: caps)
-            x = buffer.set(" " + state.name + " ", x: x + 1, y: y, clip: area)
+            x = buffer.set(" " + name + " ", x: x + 1, y: y, clip: area)
         }
         guard y + 1 < area.bottom else { return }
-        buffer.set(rule(caps: caps), x: area.x, y: y + 1, style: .plain.dim(), clip: area)
+        buffer.set(note ?? rule(caps: caps), x: area.x, y: y + 1, style: note == nil ? .plain.dim() : .plain.bold(), clip: area)
     }
 
     func rule(caps: TerminalCapabilities) -> String {

@@ -25,10 +25,14 @@ struct ZonePanel {
             }
             lines.append(row)
         }
-        let pcp = s.perCPU.map { "\($0.count)" }.joined(separator: " ")
-        let first = s.perCPU.first
-        lines.append([("pcp ", .plain.dim()), ("\(pcp)", .plain),
-                      ("  high \(first?.high ?? 0) batch \(first?.batch ?? 0)", first?.high == 0 ? .plain.bold() : .plain.dim())])
+        if let summary = s.pcpSummary {
+            lines.append([("pcp ", .plain.dim()), (summary, .plain)])
+        } else {
+            let pcp = s.perCPU.map { "\($0.count)" }.joined(separator: " ")
+            let first = s.perCPU.first
+            lines.append([("pcp ", .plain.dim()), ("\(pcp)", .plain),
+                          ("  high \(first?.high ?? 0) batch \(first?.batch ?? 0)", first?.high == 0 ? .plain.bold() : .plain.dim())])
+        }
         let lru = s.lru
         lines.append([("LRU inact/act ", .plain.dim()),
                       ("anon \(lru[0])/\(lru[1]) file \(lru[2])/\(lru[3])", .plain)])

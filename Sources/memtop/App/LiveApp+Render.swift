@@ -1,0 +1,96 @@
+import MemEngine
+
+extension LiveApp {
+    func render(into buffer: inout Buffer, caps: TerminalCapabilities) {
+        if let simulation {
+            simulation.render(into: &buffer, caps: caps)
+            return
+        }
+        let layout = ScreenLayout(buffer.area)
+        TitleBar(machineLabel: sourceLabel, fixesOff: [], running: false, stepsPerFrame: 0, workload: false, mode: mode,
+                 liveState: refreshState).render(into: &buffer, area: layout.title, caps: caps)
+        let blocks = memory.blockViews
+        if blocks.isEmpty {
+            let inside = buffer.drawBorder(layout.map, title: "map", caps: caps)
+            for (i, line) in wrap("No memory blocks to draw: /sys/devices/system/memory could not be read (see the panel on the right).",
+                                  width: inside.width).enumerated() {
+                buffer.set(line, x: inside.x, y: inside.y + i, style: .plain.bold(), clip: inside)
+            }
+        } else {
+            MapWidget(source: memory, blocks: blocks, mode: mode, zoom: zoom, cursorBlock: cursorBlock, cursorPFN: cursorPFN,
+                      marks: nil, place: { _ in nil }, focused: pane == .map)
+                .render(into: &buffer, area: layout.map, caps: caps)
+        }
+        Legend(mode: mode, zoom: zoom, names: mode == .kind ? LiveMemory.legendNames : [:], note: legendNote)
+            .render(into: &buffer, area: layout.legend, caps: caps)
+        let inspector: Inspector
+        if blocks.isEmpty {
+            inspector = Inspector(title: "inspector", lines: [("nothing under the cursor", .plain.dim())], scroll: 0, focused: pane == .inspector)
+        } else if zoom == .block {
+            inspector = Inspector(title: "inspector: page \(cursorPFN)", lines: LiveText.page(memory, cursorPFN), scroll: inspectorScroll,
+                                  focused: pane == .inspector)
+        } else {
+            inspector = Inspector(title: "inspector: \(blocks[cursorBlock].id) (what-if offline)", lines: LiveText.block(memory, cursorBlock),
+                                  scroll: inspectorScroll, focused: pane == .inspector)
+        }
+        inspector.render(into: &buffer, area: layout.inspector, caps: caps)
+        EventLogWidget(lines: log, scroll: logScroll, focused: pane == .log).render(into: &buffer, area: layout.log, caps: caps)
+        ZonePanel(stats: zoneStats).render(into: &buffer, area: layout.zonePanel, caps: caps)
+        Inspector(title: "live: what /proc cannot show", lines: limitLines(width: layout.offlinePanel.width - 2), scroll: 0, focused: false)
+            .render(into: &buffer, area: layout.offlinePanel, caps: caps)
+        KeyBar(entries: keyBarEntries, status: status).render(into: &buffer, area: layout.keyBar, caps: caps)
+        if showHelp { HelpScreen(keys: keys).render(into: &buffer, area: buffer.area, caps: caps) }
+    }
+
+    /// The title's description of the source.
+    var sourceLabel: String {
+        let kernel = memory.snapshot.kernel ?? "unknown kernel"
+        return isSavedCopy ? "saved copy of \(kernel), read-only" : "live: this machine, \(kernel), read-only"
+    }
+
+    var refreshState: String {
+        if isSavedCopy { return "read once" }
+        if paused { return "refresh paused (space)" }
+        return "refresh every \(Self.seconds(interval)), #\(refreshes)"
+    }
+
+    var legendNote: String? {
+        switch mode {
+        case .migratetype:
+            return "unavailable on a live machine: no per-pageblock migratetype in /proc; the zone panel has pagetypeinfo's totals"
+        case .isolation:
+            return "unavailable on a live machine: isolation shows only as pagetypeinfo's Isolate count (zone panel: Iso)"
+        default:
+            return nil
+        }
+    }
+
+    /// The zone of the page under the cursor (zoomed) or of the block's first page.
+    var zoneStats: ZoneStats? {
+        guard let view = cursorView else { return nil }
+        let pfn = zoom == .block ? cursorPFN : view.pfns.lowerBound
+        guard let zone = memory.zoneType(at: pfn, in: view) ?? view.zone else { return nil }
+        return LiveText.zoneStats(memory.snapshot, node: view.node.raw, zone: zone.description)
+    }
+
+    /// What could not be read, then what /proc never shows, wrapped to the panel.
+    func limitLines(width: Int) -> [(text: String, style: Style)] {
+        var lines: [(String, Style)] = []
+        for problem in memory.unavailable {
+            lines += wrap("unavailable: " + problem, width: width).map { ($0, Style(fg: .brightRed, attributes: .bold)) }
+        }
+        for limit in LiveInspector.limits {
+            lines += wrap("- " + limit, width: width).map { ($0, .plain.dim()) }
+        }
+        return lines
+    }
+
+    var keyBarEntries: [(key: String, label: String)] {
+        var entries: [(String, String)] = [("?", "Help"), ("q", "Quit")]
+        entries.append(zoom == .overview ? ("Enter", "Zoom") : ("Esc", "Back"))
+        entries.append(("o", "Simulate offline"))
+        if !isSavedCopy { entries += [("r", "Refresh"), ("Space", paused ? "Resume" : "Pause")] }
+        entries += [("c", "Colours"), ("Tab", "Pane:\(pane.title)")]
+        return entries
+    }
+}

@@ -1,0 +1,133 @@
+import MemEngine
+
+/// Builds the simulated machine for `o` in live mode: the chosen block with its real pages,
+/// plus enough of the real machine around it for migration to have somewhere to go.
+///
+/// What is approximated, and said so in the simulation's log:
+/// - only a window of blocks is imported (the chosen one, its neighbours in its zone, and the
+///   blocks of its node with the most free memory until there is room for its pages), renumbered
+///   memory0, memory1, ... in zone order, all on node0;
+/// - owners are synthetic (one process, one file), per-pageblock migratetypes are guessed,
+///   watermarks are recomputed for the window's size, the workload is off;
+/// - "no flags" pages become slab pages (unmovable kernel memory); never-initialised and
+///   PageOffline pages become free pages.
+enum LiveImport {
+    /// Blocks a simulation imports at most.
+    static let maxBlocks = 8
+
+    struct Refusal: Error {
+        var message: String
+    }
+
+    static func simulation(of index: Int, memory: LiveMemory, reader: LiveReader, mode: ColourMode,
+                           screen: Size) -> Result<MemtopApp, Refusal> {
+        let view = memory.blockViews[index]
+        guard view.state == .online else { return .failure(Refusal(message: "\(view.id) is \(view.state.rawValue)")) }
+        if let blocker = memory.reports[index]?.blockers.first, ["memory holes", "multizone range"].contains(blocker.reason) {
+            return .failure(Refusal(message: "offline_pages() refuses \(view.id) before any page moves (EINVAL: \(blocker.reason))"))
+        }
+        guard !view.multizone, let zone = view.zone else {
+            return .failure(Refusal(message: "\(view.id) is not in one zone the model knows"))
+        }
+        guard memory.reports[index]?.pages != nil else {
+            return .failure(Refusal(message: "the page flags of \(view.id) are unavailable"))
+        }
+        let window = self.window(around: index, memory: memory)
+        var imported: [(index: Int, block: ImportedBlock)]
+        do {
+            imported = try read(window, memory: memory, reader: reader)
+        } catch {
+            return .failure(Refusal(message: "\(error)"))
+        }
+        guard imported.contains(where: { $0.index == index }) else {
+            return .failure(Refusal(message: "kpageflags ends inside \(view.id)"))
+        }
+        imported.sort { ($0.block.zone, $0.index) < ($1.block.zone, $1.index) }
+        let cpus = max(1, min(256, memory.snapshot.zones?.map(\.cpus).max() ?? 1))
+        let machine: Machine
+        do {
+            machine = try Machine(importing: ImportedMachine(geometry: memory.geometry, cpus: cpus, blocks: imported.map(\.block)))
+        } catch {
+            return .failure(Refusal(message: error.description))
+        }
+        guard let newIndex = imported.firstIndex(where: { $0.index == index }) else {
+            return .failure(Refusal(message: "\(view.id) could not be imported"))
+        }
+        var app = MemtopApp(machine: machine, machineLabel: "SIMULATION of offlining live \(view.id) (nothing is written to /sys)")
+        app.screen = screen
+        app.mode = mode
+        app.log.removeAll()
+        let renumbered = imported.enumerated().map { "\(memory.blockViews[$1.index].id)->memory\($0)" }.joined(separator: " ")
+        app.note("Simulation of offlining \(view.id) (\(zone)) from live data: nothing is written to /sys; q or Esc returns to the live view.", .important)
+        app.note("Imported \(imported.count) blocks, renumbered: \(renumbered). Owners are synthetic (one process, one file);")
+        app.note("migratetypes guessed (kernel pageblocks Unmovable, the rest Movable); no-flags pages became slab, never-initialised free; workload off.")
+        app.cursorBlock = newIndex
+        app.cursorPFN = machine.pfnRange(of: BlockID(newIndex)).lowerBound
+        app.zoom = .block
+        _ = app.perform(.offline)
+        return .success(app)
+    }
+
+    /// Every page of the `window` blocks, as the engine imports them; blocks the data does not
+    /// cover whole are left out.
+    private static func read(_ window: Set<Int>, memory: LiveMemory, reader: LiveReader) throws -> [(index: Int, block: ImportedBlock)] {
+        var scanner = try BlockScanner(source: reader.source, buddyTails: .forKernel(memory.snapshot.kernel),
+                                       pageblockPages: min(memory.snapshot.pageTypes?.pagesPerBlock ?? 512, memory.snapshot.blockPages ?? 512))
+        var imported: [(index: Int, block: ImportedBlock)] = []
+        for i in window.sorted() {
+            let block = memory.blockViews[i]
+            let pfns = UInt64(block.pfns.lowerBound.raw)..<UInt64(block.pfns.upperBound.raw)
+            let scan = try scanner.scan(pfns, inMovableZone: block.zone == .movable, keepPages: true)
+            guard scan.isComplete, let pages = scan.pages, let zone = block.zone else { continue }
+            imported.append((i, ImportedBlock(zone: zone, pages: .each(pages.map(importedPage)))))
+        }
+        return imported
+    }
+
+    /// The blocks to import (indices): the chosen one, its neighbours in the same zone, and the
+    /// same node's blocks with the most free pages until they could hold the chosen one's
+    /// used pages twice over.
+    static func window(around index: Int, memory: LiveMemory) -> Set<Int> {
+        let views = memory.blockViews
+        let target = views[index]
+        func usable(_ i: Int) -> Bool {
+            let v = views[i]
+            return v.state == .online && !v.multizone && v.zone != nil && v.node == target.node
+                && memory.reports[i]?.pages != nil
+                && memory.reports[i]?.blockers.contains { ["memory holes", "multizone range"].contains($0.reason) } != true
+        }
+        var window: Set<Int> = [index]
+        for neighbour in [index - 1, index + 1] where views.indices.contains(neighbour) && usable(neighbour) && views[neighbour].zone == target.zone {
+            window.insert(neighbour)
+        }
+        func free(_ i: Int) -> Int {
+            guard let pages = memory.reports[i]?.pages else { return 0 }
+            return Int(clamping: pages.free + pages.uninit)
+        }
+        let used = views[index].pfns.pageCount - free(index)
+        var room = window.filter { $0 != index }.reduce(0) { $0 + free($1) }
+        let spares = views.indices.filter { !window.contains($0) && usable($0) }.sorted { free($0) > free($1) }
+        for spare in spares where room < 2 * used + 1024 && window.count < maxBlocks {
+            window.insert(spare)
+            room += free(spare)
+        }
+        return window
+    }
+
+    /// A live page as the engine imports it.
+    static func importedPage(_ page: LivePage) -> ImportedPage {
+        var flags: PageFlags = []
+        if page.flags.contains(.active) { flags.insert(.active) }
+        if page.flags.contains(.referenced) { flags.insert(.referenced) }
+        if page.flags.contains(.unevictable) || page.flags.contains(.mlocked) { flags.insert(.unevictable) }
+        if page.flags.contains(.dirty) { flags.insert(.dirty) }
+        switch page.kind {
+        case .free, .uninit, .offline: return ImportedPage(.free)
+        case .lruAnon: return ImportedPage(.anon, flags: flags)
+        case .lruFile: return ImportedPage(.file, flags: flags)
+        case .slab, .other: return ImportedPage(.slab)
+        case .pagetable: return ImportedPage(.pageTable)
+        case .reserved: return ImportedPage(.reserved)
+        }
+    }
+}
