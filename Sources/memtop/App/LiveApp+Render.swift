@@ -57,9 +57,9 @@ extension LiveApp {
     var legendNote: String? {
         switch mode {
         case .migratetype:
-            return "unavailable on a live machine: no per-pageblock migratetype in /proc; the zone panel has pagetypeinfo's totals"
+            return "unavailable on a live machine: only per-zone totals (zone panel)"
         case .isolation:
-            return "unavailable on a live machine: isolation shows only as pagetypeinfo's Isolate count (zone panel: Iso)"
+            return "unavailable on a live machine: only the Isolate count (zone panel)"
         default:
             return nil
         }

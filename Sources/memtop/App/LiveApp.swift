@@ -49,9 +49,9 @@ struct LiveApp: TerminalApp {
         self.interval = interval
         cursorBlock = memory.blockViews.firstIndex { $0.state == .online } ?? 0
         cursorPFN = memory.blockViews[safe: cursorBlock]?.pfns.lowerBound ?? PFN(0)
-        let what = isSavedCopy ? "a saved copy (\(source.root)), read once" : "this machine, every \(Self.seconds(interval)) (space pauses, r reads now)"
-        note("memtop live: \(memory.blockViews.count) memory blocks of \(ByteText.size(memory.geometry.blockBytes)) from \(what). Nothing is ever written to /proc or /sys.", .important)
-        note("o on a block simulates its offlining from its real pages; ? lists every key.")
+        let what = isSavedCopy ? "a saved copy, read once" : "this machine, read every \(Self.seconds(interval))"
+        note("\(memory.blockViews.count) blocks of \(ByteText.size(memory.geometry.blockBytes)) from \(what); nothing is written.", .important)
+        note("o simulates offlining the block under the cursor; ? lists the keys.")
         for problem in memory.unavailable { note("unavailable: " + problem, .error) }
     }
 

@@ -1,0 +1,153 @@
+import Foundation
+import MemEngine
+import Testing
+@testable import memtop
+
+/// The live app on the real capture: it reads the saved copy once, draws the same UI as the
+/// simulator, marks what the kernel cannot tell, and `o` animates a simulated offline.
+@Suite("Live app on a saved copy", .serialized, .enabled(if: LiveFixtures.hasCapture, "capture absent: ../shared/captures/firecracker-6.18-idle"))
+struct LiveAppTests {
+    /// Reading the capture costs seconds in a debug build: read once, copy per test (a value).
+    static let loaded = LiveApp(source: LiveSource(root: LiveFixtures.firecracker))
+
+    static func index(of id: Int, in app: LiveApp) throws -> Int {
+        try #require(app.memory.blockViews.firstIndex { $0.id.raw == id })
+    }
+
+    static func screen(_ app: LiveApp) -> String {
+        renderFrame(app, size: .headlessDefault, caps: AppFixture.colour).lines.joined(separator: "\n")
+    }
+
+    @Test("blocks, zones and kinds come from the files; a saved copy is read once and says so")
+    func reads() throws {
+        let app = Self.loaded
+        #expect(app.memory.blockViews.count == 192)
+        #expect(app.tickInterval == nil, "a saved copy has nothing to refresh")
+        let normal = try Self.index(of: 40, in: app)
+        #expect(app.memory.blockViews[normal].zone == .normal)
+        #expect(app.memory.blockViews[try Self.index(of: 0, in: app)].multizone)
+        // The overview's censuses add up to the report's kinds (same flags, two readers).
+        let census = app.memory.census(app.memory.blockViews[normal].pfns, stride: 1)
+        let pages = try #require(app.memory.reports[normal]?.pages)
+        #expect(census.count(.anon) == Int(pages.lruAnon))
+        #expect(census.count(.file) == Int(pages.lruFile))
+        #expect(census.count(.garbage) == Int(pages.other), "no-flags pages are drawn with the loud state")
+        #expect(census.pages == 32768)
+        let screen = Self.screen(app)
+        #expect(screen.contains("saved copy of 6.18.44-fc-v595, read-only"))
+        #expect(screen.contains("never initialised") && screen.contains("no flags (kernel, pcp)"))
+        #expect(screen.contains("what /proc cannot show"))
+    }
+
+    @Test("the inspector gives the what-if verdict with blocking pfns, and what /proc cannot show")
+    func verdict() throws {
+        var app = Self.loaded
+        app.cursorBlock = try Self.index(of: 40, in: app)
+        let text = LiveText.block(app.memory, app.cursorBlock).map(\.text)
+        #expect(text.contains { $0.hasPrefix("what-if offline: EBUSY unmovable page") })
+        #expect(text.contains { $0.hasPrefix("  pfn 0x14002c unmovable page (no flags)") })
+        #expect(text.last?.contains("refcounts and pins") == true)
+        app.cursorBlock = try Self.index(of: 1, in: app)
+        #expect(LiveText.block(app.memory, app.cursorBlock).contains { $0.text.hasPrefix("what-if offline: would offline") })
+    }
+
+    @Test("migratetype and isolation colours are marked unavailable, with pagetypeinfo's totals in the zone panel")
+    func unavailableModes() {
+        var app = Self.loaded
+        while app.mode != .migratetype { _ = app.update(.key(.char("c"))) }
+        let screen = Self.screen(app)
+        #expect(screen.contains("unavailable on a live machine"))
+        #expect(screen.contains("pageblocks Unm"))
+        #expect(app.status?.contains("unavailable on a live machine") == true)
+    }
+
+    @Test("moving, zooming into a block reads its pages; Esc zooms out; r and space explain a saved copy")
+    func keys() throws {
+        var app = Self.loaded
+        _ = app.update(.resize(.headlessDefault))
+        let start = app.cursorBlock
+        _ = app.update(.key(.right))
+        #expect(app.cursorBlock == start + 1)
+        _ = app.update(.key(.enter))
+        #expect(app.zoom == .block)
+        #expect(app.memory.zoomed?.block == app.cursorBlock)
+        _ = app.update(.key(.down))
+        #expect(app.cursorPFN == app.memory.blockViews[app.cursorBlock].pfns.lowerBound + 1)
+        #expect(Self.screen(app).contains("kpageflags"))
+        _ = app.update(.key(.escape))
+        #expect(app.zoom == .overview)
+        #expect(app.update(.key(.char("r"))) == [.bell])
+        #expect(app.update(.key(.char(" "))) == [.bell])
+        #expect(app.update(.key(.char("O"))) == [.bell])
+        #expect(app.status?.contains("never writes to /sys") == true)
+        #expect(app.update(.key(.char("q"))) == [.quit])
+    }
+
+    @Test("o on a Normal block with kernel pages: the simulation is labelled and fails with EBUSY; q returns to live")
+    func simulateBusy() throws {
+        var app = Self.loaded
+        _ = app.update(.resize(.headlessDefault))
+        app.cursorBlock = try Self.index(of: 41, in: app)
+        _ = app.update(.key(.char("o")))
+        let sim = try #require(app.simulation)
+        #expect(sim.machineLabel.contains("SIMULATION of offlining live memory41"))
+        #expect(sim.log.contains { $0.text.contains("nothing is written to /sys") })
+        for _ in 0..<400 where app.simulation?.machine.operation?.isFinished == false { _ = app.update(.tick) }
+        #expect(app.simulation?.machine.operation?.result?.errno == "EBUSY")
+        try app.simulation?.machine.checkInvariants()
+        #expect(Self.screen(app).contains("SIMULATION"))
+        #expect(app.update(.key(.char("q"))) == [])
+        #expect(app.simulation == nil)
+        #expect(app.log.last?.text.contains("back to the live view") == true)
+    }
+
+    @Test("o on a free DMA32 block: offlined in the simulation; Esc twice returns")
+    func simulateOfflined() throws {
+        var app = Self.loaded
+        _ = app.update(.resize(.headlessDefault))
+        app.cursorBlock = try Self.index(of: 5, in: app)
+        _ = app.update(.key(.char("o")))
+        for _ in 0..<400 where app.simulation?.machine.operation?.isFinished == false { _ = app.update(.tick) }
+        #expect(app.simulation?.machine.operation?.result?.outcome == .offlined)
+        _ = app.update(.key(.escape))
+        #expect(app.simulation?.zoom == .overview)
+        _ = app.update(.key(.escape))
+        #expect(app.simulation == nil)
+    }
+
+    @Test("o refuses a block with holes (EINVAL before any page moves)")
+    func refuseHoles() throws {
+        var app = Self.loaded
+        app.cursorBlock = try Self.index(of: 0, in: app)
+        #expect(app.update(.key(.char("o"))) == [.bell])
+        #expect(app.status?.contains("memory holes") == true)
+        #expect(app.simulation == nil)
+    }
+
+    @Test("a directory without the files: everything unavailable is listed, no crash")
+    func emptySource() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("memtop-live-empty-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var app = LiveApp(source: LiveSource(root: dir.path))
+        #expect(app.memory.blockViews.isEmpty)
+        #expect(!app.memory.unavailable.isEmpty)
+        let screen = Self.screen(app)
+        #expect(screen.contains("No memory blocks to draw"))
+        #expect(screen.contains("unavailable:"))
+        for key in ["j", "l", "\r", "o", "c"] { _ = app.update(.key(.char(Character(key)))) }
+        _ = app.update(.key(.enter))
+        _ = Self.screen(app)
+    }
+
+    @Test("the refresh on a machine is bounded: a tick reads the next blocks round robin")
+    func refreshBudget() {
+        var app = Self.loaded
+        app.refreshNext = 0
+        // A saved copy never ticks; the round robin itself is what a machine's tick does.
+        let before = app.refreshNext
+        app.refreshPart()
+        #expect(app.refreshNext == before + LiveReader.refreshBudget / 32768)
+        #expect(app.refreshes == 1)
+    }
+}
