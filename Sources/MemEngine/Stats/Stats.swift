@@ -111,21 +111,6 @@ extension Machine {
     public var processCount: Int { alivePIDs.count }
     public var swapUsed: Int { swapSlots.count - freeSwapSlots.count }
 
-    /// Bytes the engine holds for this machine: page arrays, pageblock arrays, lists, process
-    /// and file tables (array capacities, not just counts).
-    public var footprintBytes: Int {
-        var b = pages.kind.capacity + pages.flags.capacity * 2 + pages.orderMT.capacity + pages.refcount.capacity
-            + pages.mapcount.capacity + pages.owner.capacity * 4 + pages.index.capacity * 4
-        b += pageblockMT.capacity + pageblockIsolated.capacity + pageblockZone.capacity
-        for p in processes { b += p.ptes.capacity * 4 + p.pageTables.capacity * 4 + 64 }
-        for f in files { b += f.pages.capacity * 4 + 32 }
-        b += slabPages.capacity * 4 + swapSlots.capacity * 9 + freeSwapSlots.capacity * 8
-        b += lruAddBatch.reduce(0) { $0 + $1.capacity * 4 } + inFlightIO.capacity * 16
-        b += zones.count * (MemoryLayout<Zone>.size + (geometry.maxOrder + 1) * MigrateType.count * 24)
-        b += events.capacity * MemoryLayout<Event>.stride
-        return b
-    }
-
     /// Sum of all zones' free pages as buddyinfo counts them (Isolate lists included).
     public func buddyFreePages(zone z: Int) -> Int {
         (0...zones[z].maxOrder).reduce(0) { $0 + zones[z].nrFree(order: $1) << $1 }

@@ -1,0 +1,77 @@
+import Glibc
+import MemEngine
+
+/// The machines the benchmarks run on, and the measurements they share.
+public enum Bench {
+    /// The default teaching machine (`memtop` with no options): 1 GiB in 8 MiB blocks.
+    public static let teaching = MachineConfig()
+
+    /// The teaching machine under the heavy workload.
+    public static let teachingHeavy = MachineConfig(workload: .heavy)
+
+    /// The offline benchmark's machine: x86_64 geometry (128 MiB blocks of 32768 pages), 4 GiB.
+    /// Half of each node is ZONE_MOVABLE: with a quarter, the light workload fills every Movable
+    /// block to the brim; with half, the top Movable block of node 0 holds 18317 pages (56%).
+    public static let offline = MachineConfig(geometry: .x86_64, memoryBytes: 4 << 30, nodes: 2, cpus: 4,
+                                              movablecore: .percent(50), seed: 1, workload: .light)
+
+    /// The machine of the memory-per-page figure (issue 2): 64 GiB of x86_64, 16.7 M pages.
+    public static let footprint = MachineConfig(geometry: .x86_64, memoryBytes: 64 << 30, nodes: 2, cpus: 8,
+                                                movablecore: .percent(25), workload: .light)
+
+    /// Boots a machine; the configurations above are valid, so a failure is a bug here.
+    public static func boot(_ config: MachineConfig) -> Machine {
+        do {
+            return try Machine(config: config)
+        } catch {
+            fatalError("cannot boot the benchmark machine: \(error)")
+        }
+    }
+
+    /// Pages of a block that hold something (neither free, on a pcp list, a hole nor offline).
+    public static func usedPages(_ s: BlockSummary) -> Int {
+        s.kinds.indices.reduce(0) { n, k in
+            switch PageKind(rawValue: UInt8(k)) {
+            case .free?, .pcp?, .hole?, .offline?: n
+            default: n + s.kinds[k]
+            }
+        }
+    }
+
+    /// The ZONE_MOVABLE block that `offline_pages()` would take, with its used share closest to
+    /// one half.
+    public static func halfUsedMovableBlock(in m: Machine) -> (block: BlockID, used: Int, lru: Int)? {
+        var best: (block: BlockID, used: Int, lru: Int)?
+        let half = m.geometry.pagesPerBlock / 2
+        for b in m.blocks {
+            let s = m.blockSummary(b.id)
+            guard s.zone == .movable, !s.multizone, m.offlineVerdict(b.id).offlinable else { continue }
+            let used = usedPages(s)
+            if best.map({ abs(used - half) < abs($0.used - half) }) ?? true {
+                best = (b.id, used, s.lru.reduce(0, +))
+            }
+        }
+        return best
+    }
+
+    /// CPU time this process has used, in nanoseconds (`CLOCK_PROCESS_CPUTIME_ID`).
+    public static func cpuNanoseconds() -> Int {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return ts.tv_sec * 1_000_000_000 + ts.tv_nsec
+    }
+
+    /// A field of /proc/self/status in bytes (VmRSS: resident now, VmHWM: peak resident).
+    public static func procStatusBytes(_ field: String) -> Int {
+        guard let f = fopen("/proc/self/status", "r") else { return 0 }
+        defer { fclose(f) }
+        var line = [CChar](repeating: 0, count: 256)
+        while fgets(&line, Int32(line.count), f) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard text.hasPrefix(field + ":") else { continue }
+            let kib = text.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
+            return (kib ?? 0) * 1024
+        }
+        return 0
+    }
+}

@@ -1,0 +1,45 @@
+// One offline of a half-used 128 MiB ZONE_MOVABLE block of a 4 GiB x86_64 machine, and
+// nothing else to speak of: for `valgrind --tool=callgrind`, and a quick CPU figure.
+//
+//   swift build -c release --product offline-profile
+//   valgrind --tool=callgrind --toggle-collect='*runOperation*' .build/release/offline-profile
+//
+// `--no-workload` switches the workload off during the offline; `--list` prints every block's
+// use first; `--memory-gib N`, `--movable-percent P` and `--workload idle|light|heavy` change the
+// machine (to look for a block with a given use).
+import BenchSupport
+import MemEngine
+
+let args = CommandLine.arguments
+func option(_ name: String) -> String? {
+    args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
+}
+let workload = !args.contains("--no-workload")
+var config = Bench.offline
+if let gib = option("--memory-gib").flatMap({ Int($0) }) { config.memoryBytes = gib << 30 }
+if let p = option("--movable-percent").flatMap({ Int($0) }) { config.movablecore = .percent(p) }
+if let w = option("--workload").flatMap({ WorkloadLevel(rawValue: $0) }) { config.workload = w }
+var m = Bench.boot(config)
+if args.contains("--list") {
+    for b in m.blocks {
+        let s = m.blockSummary(b.id)
+        print("\(b.id) \(s.zone.map(String.init(describing:)) ?? "-") used \(Bench.usedPages(s)) lru \(s.lru.reduce(0, +)) "
+              + "offlinable \(m.offlineVerdict(b.id).offlinable)")
+    }
+}
+guard let pick = Bench.halfUsedMovableBlock(in: m) else { fatalError("no offlinable ZONE_MOVABLE block") }
+m.workloadEnabled = workload
+let cpu0 = Bench.cpuNanoseconds()
+do {
+    try m.startOffline([pick.block])
+} catch {
+    fatalError("\(error)")
+}
+m.runOperation()
+let cpu1 = Bench.cpuNanoseconds()
+let op = m.operation
+print("\(pick.block): \(pick.used) of \(m.geometry.pagesPerBlock) pages used (\(pick.lru) on the LRU), workload \(workload ? "on" : "off")")
+print("result: \(op?.result?.outcome.rawValue ?? "none") \(op?.result?.errno ?? "") migrated \(op?.migrated ?? 0) "
+      + "retries \(op?.retries ?? 0) ticks \(op?.ticks ?? 0)")
+let ms = Double(cpu1 - cpu0) / 1e6
+print("CPU: \(ms) ms per offline, \(Double(cpu1 - cpu0) / Double(max(1, op?.migrated ?? 1))) ns per migrated page")
