@@ -160,6 +160,7 @@ struct HotRemoveTests {
         #expect(try runChecked(&m).outcome == .offlined)
         #expect(m.validZones(block) == [.movable, .normal])
         m.clearOperation()
+        m.workloadEnabled = false  // so that the onlined block is still all free when checked
         try m.startOnline([block], as: type)
         let result = try runChecked(&m)
         #expect(result.outcome == .online)
@@ -171,6 +172,7 @@ struct HotRemoveTests {
             #expect(m.zones.map { ($0.present, $0.managed) }.elementsEqual(zonesBefore, by: ==))
         }
         #expect(m.offlineVerdict(block).offlinable)
+        m.workloadEnabled = true
         try stepChecked(&m, steps: 300)
     }
 

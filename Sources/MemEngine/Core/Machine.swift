@@ -84,7 +84,8 @@ extension Machine {
                        order: Int? = nil, detail: String? = nil) {
         guard eventFilter.contains(cls) else { return }
         events.append(Event(tick: tick, fn: fn, block: block, pfn: pfn, toPFN: toPFN, order: order, detail: detail))
-        if events.count > eventLimit + eventLimit / 4 {
+        // Trimmed in large steps, so that the shifting costs little per event.
+        if events.count >= 2 * eventLimit {
             events.removeFirst(events.count - eventLimit)
         }
     }

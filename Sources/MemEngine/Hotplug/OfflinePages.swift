@@ -96,8 +96,8 @@ extension Machine {
     }
 
     func opRange() -> Range<Int> {
-        guard let op = operation else { return 0..<0 }
-        return op.startPFN.raw..<op.endPFN.raw
+        guard let start = operation?.startPFN.raw, let end = operation?.endPFN.raw else { return 0..<0 }
+        return start..<end
     }
 
     mutating func message(_ text: String) {

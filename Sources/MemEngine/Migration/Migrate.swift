@@ -17,7 +17,8 @@ extension Machine {
         guard let b = operation?.block?.raw else { return }
         let range = opRange()
         let isolateCursor = operation?.isolateCursor
-        let migrating = operation.map { $0.migration != nil || $0.sourceRemaining > 0 || !$0.retryList.isEmpty || !$0.failedList.isEmpty } ?? false
+        let migrating = operation?.migration != nil || (operation?.sourceRemaining ?? 0) > 0
+            || operation?.retryList.isEmpty == false || operation?.failedList.isEmpty == false
 
         if migrating, isolateCursor == nil {
             return stepMigratePages()
@@ -89,8 +90,9 @@ extension Machine {
 
     /// migrate_pages(): the pages of the source list, one stage at a time, up to 10 passes.
     mutating func stepMigratePages() {
-        guard operation != nil else { return }
-        if operation?.migration == nil, operation?.sourceRemaining ?? 0 > 0, let next = operation?.sourceNext,
+        // The common case first, without copying the operation: a page in flight moves on.
+        if operation?.migration != nil { return stepMigration() }
+        if operation?.sourceRemaining ?? 0 > 0, let next = operation?.sourceNext,
            let src = operation?.sourceList[next] {
             operation?.sourceNext += 1
             operation?.migration = MigrationInFlight(source: src, target: nil, stage: .allocTarget)

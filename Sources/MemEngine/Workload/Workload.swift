@@ -38,7 +38,7 @@ extension Machine {
         let params = WorkloadParams.of(config.workload)
         if files.isEmpty {
             let n = 8
-            for i in 0..<n { _ = addFile(pages: max(16, config.totalPages / 64 >> (i % 4))) }
+            for i in 0..<n { _ = addFile(pages: max(16, (config.totalPages / 64) >> (i % 4))) }
         }
         if alivePIDs.count < max(2, params.maxProcesses / 3) {
             let node = rng.below(config.nodes)
@@ -63,7 +63,7 @@ extension Machine {
     mutating func populate() {
         let params = WorkloadParams.of(config.workload)
         if files.isEmpty {
-            for i in 0..<8 { _ = addFile(pages: max(16, config.totalPages / 64 >> (i % 4))) }
+            for i in 0..<8 { _ = addFile(pages: max(16, (config.totalPages / 64) >> (i % 4))) }
         }
         while alivePIDs.count < max(2, params.maxProcesses / 2) {
             let node = alivePIDs.count % config.nodes
