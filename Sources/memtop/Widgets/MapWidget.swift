@@ -81,8 +81,9 @@ struct MapWidget {
             }
         }
         if layout.rows > visible {
-            let more = "rows \(first + 1)-\(min(layout.rows, first + visible)) of \(layout.rows)"
-            buffer.set(more, x: inside.right - more.count, y: inside.bottom - 1, style: .plain.dim(), clip: inside)
+            // On the bottom border, so that it never covers a tile.
+            let more = " rows \(first + 1)-\(min(layout.rows, first + visible)) of \(layout.rows) "
+            buffer.set(more, x: inside.right - more.count - 1, y: inside.bottom, style: .plain.dim())
         }
     }
 
