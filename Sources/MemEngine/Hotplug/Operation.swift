@@ -17,10 +17,13 @@ public enum HotplugPhase: String, Codable, Sendable, CaseIterable {
     case onlineChecks = "online_pages"
     case moveToZone = "move_pfn_range_to_zone"
     case onlineRange = "online_pages_range"
-    case onlineUnisolate = "undo_isolate_page_range "
+    case onlineUnisolate = "online_pages:undo_isolate_page_range"
     case finishOnline = "memory_notify(MEM_ONLINE)"
 
-    public var kernelName: String { rawValue.trimmingCharacters(in: " ") }
+    /// The kernel function to look up (online_pages() ends with the same undo as a failed offline).
+    public var kernelName: String {
+        self == .onlineUnisolate ? HotplugPhase.undoIsolate.rawValue : rawValue
+    }
 
     /// The phases of a successful offline, in order (the failure path adds `undoIsolate`).
     public static let offlinePhases: [HotplugPhase] = [
