@@ -39,6 +39,7 @@ extension LiveApp {
         Inspector(title: "live: what /proc cannot show", lines: limitLines(width: layout.offlinePanel.width - 2), scroll: 0, focused: false)
             .render(into: &buffer, area: layout.offlinePanel, caps: caps)
         KeyBar(entries: keyBarEntries, status: status).render(into: &buffer, area: layout.keyBar, caps: caps)
+        if let jumpText { JumpPrompt(text: jumpText).render(into: &buffer, area: layout.keyBar, caps: caps) }
         if showHelp { HelpScreen(keys: keys).render(into: &buffer, area: buffer.area, caps: caps) }
     }
 
@@ -90,7 +91,7 @@ extension LiveApp {
         entries.append(zoom == .overview ? ("Enter", "Zoom") : ("Esc", "Back"))
         entries.append(("o", "Simulate offline"))
         if !isSavedCopy { entries += [("r", "Refresh"), ("Space", paused ? "Resume" : "Pause")] }
-        entries += [("c", "Colours"), ("Tab", "Pane:\(pane.title)")]
+        entries += [("c", "Colours"), ("/", "Jump"), ("Tab", "Pane:\(pane.title)")]
         return entries
     }
 }

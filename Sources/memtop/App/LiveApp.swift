@@ -6,7 +6,7 @@ import MemEngine
 ///
 /// Reading happens in `update` (ticks, r, Enter, o): the loop has no other place for it, and
 /// each read is bounded (see `LiveReader`). Everything else is as pure as `MemtopApp`.
-struct LiveApp: TerminalApp {
+struct LiveApp: TerminalApp, MapNavigating {
     var reader: LiveReader
     var memory: LiveMemory
     var interval: Duration
@@ -19,6 +19,8 @@ struct LiveApp: TerminalApp {
     var mode = ColourMode.kind
     var pane = Pane.map
     var showHelp = false
+    /// The `/` prompt's text while it is open.
+    var jumpText: String?
     var log: [LogLine] = []
     var logScroll = 0
     var inspectorScroll = 0
@@ -84,6 +86,7 @@ struct LiveApp: TerminalApp {
                 showHelp = false
                 return []
             }
+            if let jumpText { return editJump(jumpText, key: key) }
             guard let action = keys.action(for: key) else {
                 status = "\(key.displayName) is not bound to anything; ? lists the keys"
                 return [.bell]
@@ -157,9 +160,10 @@ struct LiveApp: TerminalApp {
         case .step, .phase, .faster, .slower, .workloadToggle:
             status = "\(action.summary): only in a simulation; o simulates offlining the block under the cursor"
             return [.bell]
-        case .jump, .click, .wheelUp, .wheelDown:
-            status = "not in live mode yet: move with the arrows, Enter zooms"
-            return [.bell]
+        case .jump: jumpText = ""
+        case .click(let x, let y): return click(x: x, y: y)
+        case .wheelUp(let x, let y): return wheel(x: x, y: y, up: true)
+        case .wheelDown(let x, let y): return wheel(x: x, y: y, up: false)
         case .colourMode:
             mode = mode.next
             status = "colours: \(mode.title)" + (Self.unavailableModes.contains(mode) ? " (unavailable on a live machine)" : "")
@@ -207,30 +211,29 @@ struct LiveApp: TerminalApp {
         }
         let count = memory.blockViews.count
         guard count > 0 else { return }
-        if zoom == .block, let view = cursorView {
-            let perRow = ZoomLayout(geometry: memory.geometry, width: layout.map.width - 2, endPFN: memory.blockViews.last?.pfns.upperBound ?? PFN(0)).pagesPerRow
-            let rows = max(1, layout.map.height - 4)
-            var p = cursorPFN - view.pfns.lowerBound
-            let odd = p % 2
-            switch action {
-            case .moveLeft: p -= 2
-            case .moveRight: p += 2
-            case .moveUp: p = odd == 1 ? p - 1 : p - perRow + 1
-            case .moveDown: p = odd == 0 ? p + 1 : p + perRow - 1
-            case .pageUp: p -= perRow * rows
-            case .pageDown: p += perRow * rows
-            case .home: p = 0
-            case .end: p = view.pfns.pageCount - 1
-            default: break
-            }
-            cursorPFN = view.pfns.lowerBound + max(0, min(view.pfns.pageCount - 1, p))
-            inspectorScroll = 0
+        if zoom == .block {
+            movePage(action)
             return
         }
         let overview = OverviewLayout(blocks: memory.blockViews, width: layout.map.width - 2)
         cursorBlock = overview.moved(action, from: cursorBlock, count: count)
         inspectorScroll = 0
         cursorPFN = memory.blockViews[cursorBlock].pfns.lowerBound
+    }
+
+    // MARK: the map, shared with the simulator
+
+    var zoomLayout: ZoomLayout {
+        ZoomLayout(geometry: memory.geometry, width: layout.map.width - 2, endPFN: memory.blockViews.last?.pfns.upperBound ?? PFN(0))
+    }
+
+    var mapBlocks: [BlockView] { memory.blockViews }
+
+    /// Reads the pages of the block now zoomed into, unless they are the ones already read.
+    mutating func zoomedBlockChanged() {
+        guard memory.zoomed?.block != cursorBlock, let view = cursorView else { return }
+        reader.readZoom(&memory, block: cursorBlock)
+        if memory.zoomed == nil { status = "page flags of \(view.id) unavailable (see the panel on the right)" }
     }
 
     // MARK: the simulation

@@ -5,10 +5,11 @@ enum MapHit: Hashable, Sendable {
     case block(Int)
     case page(PFN)
 
-    static func at(x: Int, y: Int, app: MemtopApp) -> MapHit? {
+    static func at(x: Int, y: Int, in app: some MapNavigating) -> MapHit? {
         let inside = app.layout.map.inset()
         guard inside.contains(x: x, y: y) else { return nil }
-        let blocks = app.source.blockViews
+        let blocks = app.mapBlocks
+        guard blocks.indices.contains(app.cursorBlock) else { return nil }
         if app.zoom == .overview {
             let layout = OverviewLayout(blocks: blocks, width: inside.width)
             let visible = max(1, (inside.height - 1) / 2)

@@ -225,79 +225,6 @@ extension MemtopApp {
         cursorPFN = machine.pfnRange(of: cursorBlockID).lowerBound
     }
 
-    private mutating func movePage(_ action: Action) {
-        let range = machine.pfnRange(of: cursorBlockID)
-        let zoomLayout = zoomLayout
-        let perRow = zoomLayout.pagesPerRow
-        var p = cursorPFN.raw - range.lowerBound.raw
-        let odd = p % 2
-        switch action {
-        case .moveLeft: p -= 2
-        case .moveRight: p += 2
-        // Up and down walk the half cells: the odd page is the lower half.
-        case .moveUp: p = odd == 1 ? p - 1 : p - perRow + 1
-        case .moveDown: p = odd == 0 ? p + 1 : p + perRow - 1
-        case .pageUp: p -= perRow * max(1, visibleZoomRows)
-        case .pageDown: p += perRow * max(1, visibleZoomRows)
-        case .home: p = 0
-        case .end: p = range.pageCount - 1
-        default: break
-        }
-        p = max(0, min(range.pageCount - 1, p))
-        cursorPFN = range.lowerBound + p
-        inspectorScroll = 0
-    }
-
-    /// Page rows the zoomed map shows at once (below its two header lines).
-    var visibleZoomRows: Int { max(1, layout.map.height - 2 - 2) }
-
-    // MARK: the mouse
-
-    mutating func click(x: Int, y: Int) -> [Effect] {
-        guard let target = layout.pane(atX: x, y: y) else { return [] }
-        pane = target
-        guard target == .map else { return [] }
-        switch MapHit.at(x: x, y: y, app: self) {
-        case .block(let index)?:
-            if index == cursorBlock && zoom == .overview { return zoomIn() }
-            cursorBlock = index
-            cursorPFN = machine.pfnRange(of: cursorBlockID).lowerBound
-            inspectorScroll = 0
-        case .page(let pfn)?:
-            cursorPFN = pfn
-            inspectorScroll = 0
-        case nil:
-            break
-        }
-        return []
-    }
-
-    mutating func wheel(x: Int, y: Int, up: Bool) -> [Effect] {
-        switch layout.pane(atX: x, y: y) {
-        case .log?:
-            logScroll = max(0, min(log.count, logScroll + (up ? 3 : -3)))
-        case .map?:
-            if zoom == .overview {
-                if up, case .block(let index)? = MapHit.at(x: x, y: y, app: self) {
-                    cursorBlock = index
-                    return zoomIn()
-                }
-            } else if zoomLayout.rows > visibleZoomRows {
-                let saved = pane
-                pane = .map
-                movePage(up ? .pageUp : .pageDown)
-                pane = saved
-            } else if !up {
-                zoom = .overview
-            }
-        case .inspector?:
-            inspectorScroll = max(0, inspectorScroll + (up ? -1 : 1))
-        case nil:
-            break
-        }
-        return []
-    }
-
     // MARK: modals
 
     mutating func handleModal(_ current: Modal, key: Key) -> [Effect] {
@@ -308,21 +235,7 @@ extension MemtopApp {
             modal = nil
             return []
         case .jump(let text):
-            switch key {
-            case .escape:
-                modal = nil
-                status = "jump cancelled"
-            case .enter:
-                modal = nil
-                return jump(to: text)
-            case .backspace, .delete:
-                modal = .jump(String(text.dropLast()))
-            case .char(let c) where text.count < 24:
-                modal = .jump(text + String(c))
-            default:
-                return [.bell]
-            }
-            return []
+            return editJump(text, key: key)
         case .online(let choices, let selected):
             switch key {
             case .escape, .char("q"):
@@ -343,25 +256,5 @@ extension MemtopApp {
             }
             return []
         }
-    }
-
-    mutating func jump(to text: String) -> [Effect] {
-        switch JumpTarget.parse(text, pageCount: machine.pageCount, blockCount: machine.blocks.count) {
-        case .failure(let error):
-            status = error.message
-            return [.bell]
-        case .success(.block(let id)):
-            cursorBlock = id.raw
-            cursorPFN = machine.pfnRange(of: id).lowerBound
-            status = "\(id): pfn \(machine.pfnRange(of: id).lowerBound)-\(machine.pfnRange(of: id).upperBound)"
-        case .success(.pfn(let pfn)):
-            cursorBlock = machine.geometry.block(of: pfn).raw
-            cursorPFN = pfn
-            zoom = .block
-            pane = .map
-            status = "pfn \(pfn) in \(cursorBlockID)"
-        }
-        inspectorScroll = 0
-        return []
     }
 }

@@ -101,11 +101,25 @@ struct MemtopApp: TerminalApp {
     }
 }
 
-extension MemtopApp {
+extension MemtopApp: MapNavigating {
     /// The zoomed map's layout on the current screen.
     var zoomLayout: ZoomLayout {
         ZoomLayout(geometry: machine.geometry, width: layout.map.width - 2, endPFN: PFN(machine.pageCount))
     }
+
+    var mapBlocks: [BlockView] { source.blockViews }
+
+    /// The `/` prompt is the jump modal.
+    var jumpText: String? {
+        get {
+            guard case .jump(let text)? = modal else { return nil }
+            return text
+        }
+        set { modal = newValue.map(Modal.jump) }
+    }
+
+    /// The simulator's pages are always there to draw.
+    mutating func zoomedBlockChanged() {}
 }
 
 extension MemtopApp {

@@ -19,7 +19,7 @@ enum AppFixture {
     static let mono = TerminalCapabilities(utf8: false, colors: 0)
 
     /// Feeds keys in the --keys notation.
-    static func press(_ app: inout MemtopApp, _ keys: String) -> [Effect] {
+    static func press(_ app: inout some TerminalApp, _ keys: String) -> [Effect] {
         var effects: [Effect] = []
         for event in (try? KeyNotation.parse(keys)) ?? [] {
             switch event {

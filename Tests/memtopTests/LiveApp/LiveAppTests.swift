@@ -83,6 +83,71 @@ struct LiveAppTests {
         #expect(app.update(.key(.char("q"))) == [.quit])
     }
 
+    @Test("/ jumps to a pfn (hex or decimal), zoomed in with its block's pages read, or to a block by id")
+    func jump() throws {
+        var app = Self.loaded
+        _ = app.update(.resize(.headlessDefault))
+        let block33 = try Self.index(of: 33, in: app)
+        #expect(AppFixture.press(&app, "/0x108c00<Enter>").isEmpty)
+        #expect(app.cursorPFN == PFN(0x108c00))
+        #expect(app.cursorBlock == block33)
+        #expect(app.zoom == .block)
+        #expect(app.memory.zoomed?.block == block33, "the jumped-to block's pages are read")
+        #expect(Self.screen(app).contains("inspector: page 0x108c00"))
+        _ = AppFixture.press(&app, "/1084417<Enter>")
+        #expect(app.cursorPFN == PFN(1_084_417))
+        _ = AppFixture.press(&app, "<Esc>/b40<Enter>")
+        #expect(app.cursorBlock == (try Self.index(of: 40, in: app)))
+        #expect(app.zoom == .overview)
+        _ = AppFixture.press(&app, "/memory33<Enter>")
+        #expect(app.cursorBlock == block33)
+        #expect(app.status == "memory33: pfn 0x108000-0x110000")
+        // While the prompt is open, keys edit it instead of moving.
+        _ = AppFixture.press(&app, "/b4")
+        #expect(app.jumpText == "b4")
+        #expect(Self.screen(app).contains("jump to pfn"))
+        _ = AppFixture.press(&app, "<Esc>")
+        #expect(app.jumpText == nil && app.cursorBlock == block33)
+    }
+
+    @Test("bad jump input keeps the cursor and says why, holes included",
+          arguments: ["zzz", "memory999", "0xfffffff", "", "b-1", "memory28", "0xc0000"])
+    func badJump(text: String) {
+        var app = Self.loaded
+        let before = (app.cursorBlock, app.cursorPFN, app.zoom)
+        #expect(AppFixture.press(&app, "/\(text)<Enter>") == [.bell])
+        #expect(app.cursorBlock == before.0 && app.cursorPFN == before.1 && app.zoom == before.2)
+        #expect(app.jumpText == nil)
+        #expect(app.status?.isEmpty == false)
+        #expect(app.status?.contains("not in live mode") == false)
+    }
+
+    @Test("a click selects the block under it; a second click zooms; a click picks a page; the wheel pages through it")
+    func mouse() throws {
+        var app = Self.loaded
+        _ = app.update(.resize(.headlessDefault))
+        app.cursorBlock = 0
+        let inside = app.layout.map.inset()
+        // Block 1's tile, its cells line (the line under the tile row's ids).
+        let tile = OverviewLayout(blocks: app.memory.blockViews, width: inside.width).positions[1]
+        let x = inside.x + OverviewLayout.labelWidth + tile.column * OverviewLayout.tileWidth + 1
+        let y = inside.y + 1 + 2 * tile.row + 1
+        #expect(MapHit.at(x: x, y: y, in: app) == .block(1))
+        #expect(app.update(.key(.click(x: x, y: y))).isEmpty)
+        #expect(app.cursorBlock == 1)
+        #expect(app.zoom == .overview)
+        _ = app.update(.key(.click(x: x, y: y)))
+        #expect(app.zoom == .block)
+        #expect(app.memory.zoomed?.block == 1)
+        _ = app.update(.key(.click(x: inside.x + app.zoomLayout.labelWidth + 3, y: inside.y + 2)))
+        #expect(app.cursorPFN == app.memory.blockViews[1].pfns.lowerBound + 6)
+        _ = app.update(.key(.click(x: inside.x + 1, y: app.layout.log.y + 1)))
+        #expect(app.pane == .log)
+        _ = app.update(.key(.wheelDown(x: x, y: inside.y + 3)))
+        #expect(app.zoom == .block)
+        #expect(app.cursorPFN > app.memory.blockViews[1].pfns.lowerBound + 6, "zoomed, the wheel pages through the block")
+    }
+
     @Test("o on a Normal block with kernel pages: the simulation is labelled and fails with EBUSY; q returns to live")
     func simulateBusy() throws {
         var app = Self.loaded
