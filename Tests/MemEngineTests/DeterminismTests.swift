@@ -54,16 +54,15 @@ struct DeterminismTests {
 
 @Suite("Invariant sweep")
 struct InvariantSweep {
-    @Test("invariants hold after every step over 600 seeds, each workload level and topology",
+    @Test("invariants hold after every step over 500 seeds x 3 workload levels, one and two nodes",
           arguments: WorkloadLevel.allCases)
     func sweep(workload: WorkloadLevel) throws {
-        for seed in UInt64(0)..<200 {
-            let seed = seed * 3 + UInt64(WorkloadLevel.allCases.firstIndex(of: workload) ?? 0)
+        for seed in UInt64(0)..<500 {
             var m = try Machine(config: .tiny(seed: seed, workload: workload, nodes: 1 + Int(seed % 2)), warmupTicks: 0)
             try m.checkInvariants()
             try stepChecked(&m, steps: 12)
             // Offline one block too, for some seeds: hot-remove steps are steps.
-            if seed % 4 == 0 {
+            if seed % 10 == 0 {
                 let candidates = m.blocks.map(\.id).filter { m.blockSummary($0).zone == .movable }
                 if let b = candidates.last {
                     try m.startOffline([b])
