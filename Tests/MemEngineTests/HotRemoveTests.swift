@@ -176,6 +176,35 @@ struct HotRemoveTests {
         try stepChecked(&m, steps: 300)
     }
 
+    @Test("known limit: a swap-cache page off the LRU blocks isolation in a kernel zone, and makes ZONE_MOVABLE wait")
+    func swapcacheOffLRU() throws {
+        // ZONE_NORMAL: has_unmovable_pages() sees a page that is neither free nor on the LRU.
+        var normal = try Machine(config: .small(seed: 21, nodes: 1))
+        normal.workloadEnabled = false
+        let nb = try #require(normal.blocks.map(\.id).first { b in
+            normal.blockSummary(b).zone == .normal && normal.offlineVerdict(b).offlinable
+                && pfns(normal, b).contains { normal.kind($0) == .anon && normal.flags($0).contains(.lru) }
+        })
+        let np = try #require(pfns(normal, nb).first { normal.kind($0) == .anon && normal.flags($0).contains(.lru) })
+        let swappingN = normal.startSwapOut(np, ticks: 100_000)
+        #expect(swappingN)
+        #expect(normal.offlineVerdict(nb).blockers.first?.pfn == np)
+        try normal.startOffline([nb])
+        #expect(try runChecked(&normal) == HotplugResult(outcome: .failed, errno: "EBUSY", reason: "failure to isolate range"))
+
+        // ZONE_MOVABLE: isolation passes, the loop waits until writeback ends and frees the page.
+        var movable = try Machine(config: .small(seed: 21, nodes: 1))
+        movable.workloadEnabled = false
+        let mb = try #require(offlinableBlocks(movable, zone: .movable).first)
+        let mp = try #require(pfns(movable, mb).first { movable.kind($0) == .anon && movable.flags($0).contains(.lru) })
+        let swappingM = movable.startSwapOut(mp, ticks: 3000)
+        #expect(swappingM)
+        try movable.startOffline([mb])
+        let result = try runChecked(&movable, cancelOnStall: false)
+        #expect(result.outcome == .offlined)
+        #expect(movable.operation?.ticks ?? 0 >= 3000, "it waited for the writeback")
+    }
+
     @Test("bad requests are refused before anything starts")
     func refusals() throws {
         var m = try Machine(config: .small(seed: 1))

@@ -64,3 +64,9 @@ func contentTokens(_ m: Machine) -> [String: Int] {
 func offlinableBlocks(_ m: Machine, zone: ZoneType) -> [BlockID] {
     m.blocks.filter { m.blockSummary($0.id).zone == zone && !m.blockSummary($0.id).multizone && m.offlineVerdict($0.id).offlinable }.map(\.id)
 }
+
+/// Every pfn of a block.
+func pfns(_ m: Machine, _ b: BlockID) -> [PFN] {
+    let r = m.pfnRange(of: b)
+    return (r.lowerBound.raw..<r.upperBound.raw).map(PFN.init)
+}

@@ -30,6 +30,24 @@ extension Machine {
         return true
     }
 
+    /// Starts swapping out a mapped anon page as kswapd does (`shrink_folio_list()`): off the
+    /// LRU, into the swap cache, unmapped, under writeback for `ticks`, then freed. While it is
+    /// written it is neither on the LRU nor free: a known limit of the 2007 series.
+    @discardableResult
+    public mutating func startSwapOut(_ pfn: PFN, ticks: Int = 50) -> Bool {
+        let p = pfn.raw
+        guard pages.kindOf(p) == .anon, pages.mapcount[p] > 0, pages.refcount[p] <= 1, isolateLRU(p) else { return false }
+        let pid = Int(pages.owner[p]), index = Int(pages.index[p])
+        let slot = allocSwapSlot(pid: UInt32(pid), index: UInt32(index))
+        processes[pid].ptes[index] = .swap(slot)
+        pages.mapcount[p] = 0
+        pages.set(p, [.swapcache, .writeback])
+        inFlightIO.append(PendingIO(kind: .swapOut, pfn: UInt32(p), due: tick + ticks))
+        vmstat.pswpout += 1
+        emit(.workload, "shrink_folio_list", pfn: p, detail: "pid \(pid) page \(index) to swap, under writeback")
+        return true
+    }
+
     /// Ends a process now (as if it exited between two steps).
     public mutating func exit(pid: Int) { exitProcess(pid: pid) }
 

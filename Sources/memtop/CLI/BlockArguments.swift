@@ -14,6 +14,9 @@ func parseBlocks(_ args: [String], on machine: Machine) throws -> [BlockID] {
             guard b < machine.blocks.count else {
                 throw ValidationError("there is no memory block \(b): this machine has blocks 0-\(machine.blocks.count - 1)")
             }
+            guard !ids.contains(BlockID(b)) else {
+                throw ValidationError("memory\(b) is listed twice: it would already be offline the second time")
+            }
             ids.append(BlockID(b))
         }
     }

@@ -101,6 +101,7 @@ struct HotplugCommandTests {
         ["offline", "60", "--memory", "0"], ["offline", "60", "--kernelcore", "200%"],
         ["offline", "60", "--block-size", "3M"], ["offline", "60", "--workload", "busy"],
         ["online", "60", "--zone", "dma"], ["offline"], ["inspect", "--sim", "--from", "/tmp"],
+        ["offline", "60", "59-61"],
     ])
     func badInput(args: [String]) throws {
         let r = try Subprocess.run(try MemtopBinary.path(), args)
