@@ -29,11 +29,11 @@ let upperHalfBlock: Character = "▀"
 
 /// One cell that shows two vertically stacked things (two pages of the map).
 ///
-/// In UTF-8 with colour the cell is '▀' with the top colour in front and the bottom colour
+/// In UTF-8 with 256 colours the cell is '▀' with the top colour in front and the bottom colour
 /// behind, so both show. Otherwise one glyph must stand for both: the higher-ranked swatch's
-/// glyph, coloured if the terminal has colour, with its attributes if it has not.
+/// glyph, coloured if the terminal has colour, with its attributes if it has fewer than 256.
 func pairCell(top: Swatch, bottom: Swatch, caps: TerminalCapabilities) -> Cell {
-    if caps.usesColor && caps.utf8 {
+    if caps.halfBlocks {
         return Cell(upperHalfBlock, style: Style(fg: top.color, bg: bottom.color))
     }
     let shown = bottom.rank > top.rank ? bottom : top
@@ -41,9 +41,20 @@ func pairCell(top: Swatch, bottom: Swatch, caps: TerminalCapabilities) -> Cell {
 }
 
 /// One cell that shows one thing: its glyph in its colour, or its glyph and attributes.
+///
+/// On 8 colours several states of a mode fall on one basic colour (free and offline both
+/// black), so the glyph and attributes, distinct within a mode, come with the colour.
 func singleCell(_ swatch: Swatch, caps: TerminalCapabilities) -> Cell {
-    if caps.usesColor {
+    if caps.usesColor && caps.colors >= 256 {
         return Cell(swatch.glyph, style: Style(fg: swatch.color))
+    }
+    if caps.usesColor {
+        // Dark greys fall on black, which vanishes on a dark background: the terminal's own
+        // colour, dimmed, instead.
+        guard swatch.color.downgraded(toColors: caps.colors) == .black else {
+            return Cell(swatch.glyph, style: Style(fg: swatch.color, attributes: swatch.attributes))
+        }
+        return Cell(swatch.glyph, style: Style(attributes: swatch.attributes.union(.dim)))
     }
     return Cell(swatch.glyph, style: Style(attributes: swatch.attributes))
 }

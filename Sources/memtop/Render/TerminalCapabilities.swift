@@ -20,6 +20,10 @@ struct TerminalCapabilities: Hashable, Sendable {
     /// Colour is drawn: the terminal has it and the user did not switch it off.
     var usesColor: Bool { colors > 0 && !noColor }
 
+    /// A map cell can be '▀' showing two pages in two colours. Only with 256 colours: on 8,
+    /// states of one mode share a basic colour, so the map draws glyphs there too.
+    var halfBlocks: Bool { usesColor && utf8 && colors >= 256 }
+
     /// The in-memory screen of `--dump-screen`: UTF-8 and 256 colours, so that dumps and golden
     /// screens do not depend on the machine; `NO_COLOR` still applies.
     static func headless(noColor: Bool) -> TerminalCapabilities {

@@ -29,9 +29,9 @@ struct Legend {
         let winners = mode.states.filter(\.wins).map(\.name)
         switch zoom {
         case .block:
-            return caps.utf8 && caps.usesColor
+            return caps.halfBlocks
                 ? "a cell = 2 pages (top even pfn); ◆ cursor, S/T migration source/target"
-                : "a cell = 2 pages, the higher-ranked glyph shows; + cursor, S/T migration"
+                : "a cell = 2 pages, the higher-ranked glyph shows; \(caps.utf8 ? "◆" : "+") cursor, S/T migration"
         case .overview:
             let win: String
             switch winners.count {

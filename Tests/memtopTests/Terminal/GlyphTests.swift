@@ -24,8 +24,42 @@ struct TerminalGlyphTests {
 
     @Test("colour without UTF-8: the winning glyph in its colour")
     func asciiColour() {
-        let cell = pairCell(top: free, bottom: isolated, caps: TerminalCapabilities(utf8: false, colors: 8))
+        let cell = pairCell(top: free, bottom: isolated, caps: TerminalCapabilities(utf8: false, colors: 256))
         #expect(cell == Cell("!", style: Style(fg: .magenta)))
+    }
+
+    @Test("8 colours, UTF-8 or not: no half blocks; the winning glyph in its colour with its attributes")
+    func eightColours() {
+        for utf8 in [true, false] {
+            let caps = TerminalCapabilities(utf8: utf8, colors: 8)
+            #expect(!caps.halfBlocks)
+            #expect(pairCell(top: free, bottom: isolated, caps: caps) == Cell("!", style: Style(fg: .magenta, attributes: .reverse)))
+        }
+    }
+
+    /// The cell the map and the legend draw for a pair of pages in `state`, as the terminal shows it.
+    static func shown(_ state: MapState, caps: TerminalCapabilities) -> Cell {
+        let cell = pairCell(top: state.swatch, bottom: state.swatch, caps: caps)
+        return Cell(cell.glyph, style: caps.displayable(cell.style))
+    }
+
+    static let everyTerminal: [TerminalCapabilities] = [
+        TerminalCapabilities(utf8: true, colors: 256), TerminalCapabilities(utf8: false, colors: 256),
+        TerminalCapabilities(utf8: true, colors: 8), TerminalCapabilities(utf8: false, colors: 8),
+        TerminalCapabilities(utf8: true, colors: 0), TerminalCapabilities(utf8: false, colors: 0),
+        TerminalCapabilities(utf8: true, colors: 256, noColor: true),
+    ]
+
+    @Test("every state of every colour mode reads differently on 256, 8 and no colours",
+          arguments: ColourMode.allCases, everyTerminal)
+    func statesDistinct(mode: ColourMode, caps: TerminalCapabilities) {
+        let cells = mode.states.map { Self.shown($0, caps: caps) }
+        for i in cells.indices {
+            for j in cells.indices where j > i {
+                #expect(cells[i] != cells[j],
+                        "\(mode.title), \(caps.colors) colours, utf8 \(caps.utf8): '\(mode.states[i].name)' and '\(mode.states[j].name)' both show as \(cells[i])")
+            }
+        }
     }
 
     @Test("capabilities: colours clamp to 0/8/256; NO_COLOR only when set and non-empty")
