@@ -41,10 +41,11 @@ struct OverviewLayout: Hashable, Sendable {
         var group: (NodeID, ZoneType?, Bool)?
         for block in blocks {
             let key = (block.node, block.zone, block.multizone)
-            if group == nil || group! != key || column == tilesPerRow {
+            let newGroup = group.map { $0 != key } ?? true
+            if newGroup || column == tilesPerRow {
                 row += 1
                 column = 0
-                if group == nil || group! != key {
+                if newGroup {
                     labels.append(GroupLabel(row: row, node: block.node,
                                              zone: block.multizone ? "multizone" : block.zone?.description ?? "none"))
                 }

@@ -3,11 +3,11 @@ import MemEngine
 import Testing
 @testable import memtop
 
-/// Whole screens at seed 1 and 120x40, compared with the text files next to this one.
+/// Whole screens at seed 1 and 120x40, compared with the text files in Screens/ beside this one.
 /// `MEMTOP_RECORD_GOLDEN=1 swift test --filter Golden` rewrites them; review them like code.
 @Suite("Golden screens")
 struct AppGoldenScreenTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Screens")
     static let recording = ProcessInfo.processInfo.environment["MEMTOP_RECORD_GOLDEN"] == "1"
 
     static func check(_ name: String, keys: String, caps: TerminalCapabilities = AppFixture.colour,

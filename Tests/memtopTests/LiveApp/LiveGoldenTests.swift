@@ -7,7 +7,7 @@ import Testing
 @Suite("Live golden screens", .enabled(if: LiveFixtures.hasCapture, "capture absent: ../shared/captures/firecracker-6.18-idle"))
 struct LiveGoldenTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Golden")
+        .deletingLastPathComponent().appendingPathComponent("Golden").appendingPathComponent("Screens")
 
     @Test("a Normal block of the capture: verdict with blocking pfns; then zoomed with the LRU colours")
     func capture() throws {
