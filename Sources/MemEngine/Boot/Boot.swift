@@ -8,12 +8,7 @@ extension Machine {
         self.config = config
         let g = config.geometry
         let totalBlocks = config.blockCount
-        let pageCount = totalBlocks * g.pagesPerBlock
-        pages = PageArrays(count: pageCount)
-        let pageblocks = pageCount >> g.pageblockOrder
-        pageblockMT = Array(repeating: UInt8(MigrateType.movable.rawValue), count: pageblocks)
-        pageblockIsolated = Array(repeating: false, count: pageblocks)
-        pageblockZone = Array(repeating: 255, count: pageblocks)
+        (pages, pageblockMT, pageblockIsolated, pageblockZone) = Machine.emptyMemmap(blocks: totalBlocks, geometry: g)
         rng = SeededRandom(seed: config.seed)
         zones = []
         nodes = []
@@ -49,6 +44,17 @@ extension Machine {
         let warmup = warmupTicks ?? 200
         for _ in 0..<warmup { step() }
         _ = drainEvents()
+    }
+
+    /// Page and pageblock arrays for `blocks` memory blocks: every page a hole, every pageblock
+    /// Movable, not isolated and in no zone, until boot or import fills them in.
+    static func emptyMemmap(blocks: Int, geometry g: Geometry) -> (PageArrays, [UInt8], [Bool], [UInt8]) {
+        let pageCount = blocks * g.pagesPerBlock
+        let pageblocks = pageCount >> g.pageblockOrder
+        return (PageArrays(count: pageCount),
+                Array(repeating: UInt8(MigrateType.movable.rawValue), count: pageblocks),
+                Array(repeating: false, count: pageblocks),
+                Array(repeating: 255, count: pageblocks))
     }
 
     /// `memmap_init()`: links every present page to its zone and marks pageblocks Movable;

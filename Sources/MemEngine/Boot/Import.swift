@@ -90,11 +90,7 @@ extension Machine {
         config = MachineConfig(geometry: g, memoryBytes: count * g.blockBytes, nodes: 1, cpus: imported.cpus,
                                kernelcore: nil, movablecore: nil, seed: imported.seed, workload: .idle)
         let pageCount = count * g.pagesPerBlock
-        pages = PageArrays(count: pageCount)
-        let pageblocks = pageCount >> g.pageblockOrder
-        pageblockMT = Array(repeating: UInt8(MigrateType.movable.rawValue), count: pageblocks)
-        pageblockIsolated = Array(repeating: false, count: pageblocks)
-        pageblockZone = Array(repeating: 255, count: pageblocks)
+        (pages, pageblockMT, pageblockIsolated, pageblockZone) = Machine.emptyMemmap(blocks: count, geometry: g)
         rng = SeededRandom(seed: imported.seed)
         lruAddBatch = Array(repeating: [], count: imported.cpus)
         workloadEnabled = false

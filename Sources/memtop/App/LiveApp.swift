@@ -191,24 +191,7 @@ struct LiveApp: TerminalApp, MapNavigating {
     }
 
     mutating func move(_ action: Action) {
-        switch pane {
-        case .log:
-            let page = max(1, layout.log.height - 2)
-            switch action {
-            case .moveUp: logScroll += 1
-            case .moveDown: logScroll -= 1
-            case .pageUp: logScroll += page
-            case .pageDown: logScroll -= page
-            default: break
-            }
-            logScroll = max(0, min(logScroll, max(0, log.count - page)))
-            return
-        case .inspector:
-            inspectorScroll = max(0, inspectorScroll + (action == .moveUp || action == .pageUp ? -1 : 1))
-            return
-        case .map:
-            break
-        }
+        if scrollPane(action) { return }
         let count = memory.blockViews.count
         guard count > 0 else { return }
         if zoom == .block {

@@ -33,6 +33,36 @@ extension MapNavigating {
     /// Page rows the zoomed map shows at once (below its two header lines).
     var visibleZoomRows: Int { max(1, layout.map.height - 2 - 2) }
 
+    /// Moving keys scroll the log or the inspector when one of them has the focus. Returns
+    /// false when the map has it (the caller moves the cursor).
+    mutating func scrollPane(_ action: Action) -> Bool {
+        switch pane {
+        case .log:
+            let page = max(1, layout.log.height - 2)
+            switch action {
+            case .moveUp: logScroll += 1
+            case .moveDown: logScroll -= 1
+            case .pageUp: logScroll += page
+            case .pageDown: logScroll -= page
+            case .home: logScroll = log.count
+            case .end: logScroll = 0
+            default: break
+            }
+            logScroll = max(0, min(logScroll, max(0, log.count - page)))
+            return true
+        case .inspector:
+            switch action {
+            case .moveUp, .pageUp: inspectorScroll = max(0, inspectorScroll - 1)
+            case .moveDown, .pageDown: inspectorScroll += 1
+            case .home: inspectorScroll = 0
+            default: break
+            }
+            return true
+        case .map:
+            return false
+        }
+    }
+
     // MARK: pages
 
     /// Moves the cursor over the pages of the zoomed block.

@@ -188,31 +188,7 @@ extension MemtopApp {
     }
 
     mutating func move(_ action: Action) -> [Effect] {
-        switch pane {
-        case .log:
-            let page = max(1, layout.log.height - 2)
-            switch action {
-            case .moveUp: logScroll += 1
-            case .moveDown: logScroll -= 1
-            case .pageUp: logScroll += page
-            case .pageDown: logScroll -= page
-            case .home: logScroll = log.count
-            case .end: logScroll = 0
-            default: return []
-            }
-            logScroll = max(0, min(logScroll, max(0, log.count - page)))
-            return []
-        case .inspector:
-            switch action {
-            case .moveUp, .pageUp: inspectorScroll = max(0, inspectorScroll - 1)
-            case .moveDown, .pageDown: inspectorScroll += 1
-            case .home: inspectorScroll = 0
-            default: break
-            }
-            return []
-        case .map:
-            break
-        }
+        if scrollPane(action) { return [] }
         if zoom == .overview { moveBlock(action) } else { movePage(action) }
         return []
     }
