@@ -28,7 +28,7 @@ extension Machine {
         let order = pages.order(p), mt = pages.listMT(p)
         zones[z].freeArea[zones[z].listIndex(order: order, mt: mt)].remove(p, in: &pages)
         pages.clear(p, .buddy)
-        pages.orderMT[p] = 0
+        pages.clearOrderMT(p)
         accountFreePages(zone: z, -order.pagesCount, mt: mt)
     }
 

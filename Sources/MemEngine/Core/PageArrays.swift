@@ -1,16 +1,18 @@
-/// Per-page state in struct-of-arrays form: 14 bytes a page (the kernel's struct page is 64).
+/// Per-page state in struct-of-arrays form: 13 bytes a page (the kernel's struct page is 64).
 ///
 /// `owner`/`index` are the kernel's `page->mapping`/`page->index`: who the content belongs to
 /// and where in it; together they are the page's content token, written when the page is filled
 /// and carried by migration. Free and per-cpu pages have no content, so, like the kernel's
-/// `page->lru` union, the same words link them into their free list (`next`/`prev`).
+/// `page->lru` union, the same words link them into their free list (`next`/`prev`). Their
+/// refcount is 0 and their mapcount meaningless, so, as the kernel keeps `buddy_order` in
+/// `page->private`, those two bytes hold the buddy order (free heads) and the migratetype of
+/// the list the page is on (free heads and per-cpu pages).
 public struct PageArrays: Codable, Equatable, Sendable {
     var kind: [UInt8]
     var flags: [UInt16]
-    /// Free pages: buddy order (low nibble) and the free list's migratetype (high nibble).
-    /// Per-cpu pages: the pcp list's migratetype (high nibble).
-    var orderMT: [UInt8]
+    /// Content pages: the reference count. Free heads (PG_buddy): the buddy order.
     var refcount: [UInt8]
+    /// Content pages: the map count. Free heads and per-cpu pages: their list's migratetype.
     var mapcount: [UInt8]
     var owner: [UInt32]
     var index: [UInt32]
@@ -20,7 +22,6 @@ public struct PageArrays: Codable, Equatable, Sendable {
     init(count: Int) {
         kind = Array(repeating: PageKind.hole.rawValue, count: count)
         flags = Array(repeating: 0, count: count)
-        orderMT = Array(repeating: 0, count: count)
         refcount = Array(repeating: 0, count: count)
         mapcount = Array(repeating: 0, count: count)
         owner = Array(repeating: Self.none, count: count)
@@ -30,7 +31,7 @@ public struct PageArrays: Codable, Equatable, Sendable {
     var count: Int { kind.count }
 
     /// Bytes held per page by these arrays.
-    static let bytesPerPage = 1 + 2 + 1 + 1 + 1 + 4 + 4
+    static let bytesPerPage = 1 + 2 + 1 + 1 + 4 + 4
 
     @inline(__always) func kindOf(_ p: Int) -> PageKind { PageKind(rawValue: kind[p]) ?? .hole }
     @inline(__always) mutating func setKind(_ p: Int, _ k: PageKind) { kind[p] = k.rawValue }
@@ -38,17 +39,36 @@ public struct PageArrays: Codable, Equatable, Sendable {
     @inline(__always) func has(_ p: Int, _ f: PageFlags) -> Bool { flags[p] & f.rawValue != 0 }
     @inline(__always) mutating func set(_ p: Int, _ f: PageFlags) { flags[p] |= f.rawValue }
     @inline(__always) mutating func clear(_ p: Int, _ f: PageFlags) { flags[p] &= ~f.rawValue }
-    @inline(__always) func order(_ p: Int) -> Int { Int(orderMT[p] & 0xF) }
-    @inline(__always) func listMT(_ p: Int) -> MigrateType { MigrateType(rawValue: Int(orderMT[p] >> 4)) ?? .movable }
+    /// The buddy order of a free head; 0 for any other page.
+    @inline(__always) func order(_ p: Int) -> Int { has(p, .buddy) ? Int(refcount[p]) : 0 }
+    /// The migratetype of the list a free head or per-cpu page is on.
+    @inline(__always) func listMT(_ p: Int) -> MigrateType { MigrateType(rawValue: Int(mapcount[p])) ?? .movable }
+    /// Records where a free page sits (its refcount stays 0 for anything but a buddy head,
+    /// which is never read as a reference count).
     @inline(__always) mutating func setOrderMT(_ p: Int, order: Int, mt: MigrateType) {
-        orderMT[p] = UInt8(order) | UInt8(mt.rawValue) << 4
+        refcount[p] = UInt8(order)
+        mapcount[p] = UInt8(mt.rawValue)
+    }
+    /// Forgets the order and list of a page leaving a free list.
+    @inline(__always) mutating func clearOrderMT(_ p: Int) {
+        refcount[p] = 0
+        mapcount[p] = 0
+    }
+    /// The reference count as the kernel would report it (0 for free and per-cpu pages).
+    @inline(__always) func pageRefcount(_ p: Int) -> Int {
+        let k = kindOf(p)
+        return k == .free || k == .pcp ? 0 : Int(refcount[p])
+    }
+    /// The map count as the kernel would report it (0 for free and per-cpu pages).
+    @inline(__always) func pageMapcount(_ p: Int) -> Int {
+        let k = kindOf(p)
+        return k == .free || k == .pcp ? 0 : Int(mapcount[p])
     }
 
     /// Resets a page to an empty, unowned frame of the given kind.
     mutating func reset(_ p: Int, to k: PageKind) {
         kind[p] = k.rawValue
         flags[p] = 0
-        orderMT[p] = 0
         refcount[p] = 0
         mapcount[p] = 0
         owner[p] = Self.none

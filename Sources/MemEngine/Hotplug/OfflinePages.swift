@@ -176,7 +176,7 @@ extension Machine {
                 let kind = pages.kindOf(bad.pfn)
                 emit(.hotplug, "has_unmovable_pages", block: b, pfn: bad.pfn,
                      detail: "\(bad.reason.rawValue) (\(kind), flags \(pages.flagsOf(bad.pfn).names.joined(separator: "|")))")
-                message("page:\(PFN(bad.pfn)) refcount:\(pages.refcount[bad.pfn]) mapcount:\(pages.mapcount[bad.pfn]) \(kind): \(bad.reason.rawValue)")
+                message("page:\(PFN(bad.pfn)) refcount:\(pages.pageRefcount(bad.pfn)) mapcount:\(pages.pageMapcount(bad.pfn)) \(kind): \(bad.reason.rawValue)")
                 // start_isolate_page_range() undoes the pageblocks it already isolated.
                 for done in stride(from: range.lowerBound, to: pb, by: geometry.pagesPerPageblock) {
                     unsetMigratetypeIsolate(pageblockStart: done)

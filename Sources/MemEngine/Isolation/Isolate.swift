@@ -7,7 +7,7 @@ extension Machine {
         f.lru = pages.has(p, .lru)
         f.buddy = pages.has(p, .buddy)
         f.buddyOrder = pages.order(p)
-        f.refcountZero = pages.refcount[p] == 0
+        f.refcountZero = pages.pageRefcount(p) == 0
         f.hwPoison = pages.has(p, .hwPoison)
         f.offline = kind == .offline
         f.kindName = kind.description

@@ -22,7 +22,7 @@ extension Machine {
         guard let p = zones[z].pcp[cpu].lists[li].first else { return nil }
         zones[z].pcp[cpu].lists[li].remove(p, in: &pages)
         zones[z].pcp[cpu].count -= 1
-        pages.orderMT[p] = 0
+        pages.clearOrderMT(p)
         return p
     }
 

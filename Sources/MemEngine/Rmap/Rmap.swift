@@ -58,6 +58,11 @@ extension Machine {
         }
         let index = processes[pid].ptes.count
         fill(p, kind: .anon, owner: UInt32(pid), index: UInt32(index), flags: .swapBacked, mapcount: 1)
+        if index == processes[pid].ptes.capacity {
+            // Grow by a quarter, not the array's default doubling: page tables are the engine's
+            // largest table after the page arrays, and slack would cost up to 4 bytes a page.
+            processes[pid].ptes.reserveCapacity(index + index / 4 + 64)
+        }
         processes[pid].ptes.append(.present(p))
         folioAddLRU(p, cpu: cpu)
         vmstat.pgfault += 1

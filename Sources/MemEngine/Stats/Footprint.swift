@@ -26,7 +26,7 @@ extension Machine {
     }
 
     private var pageArrayBytes: Int {
-        heapBytes(pages.kind) + heapBytes(pages.flags) + heapBytes(pages.orderMT) + heapBytes(pages.refcount)
+        heapBytes(pages.kind) + heapBytes(pages.flags) + heapBytes(pages.refcount)
             + heapBytes(pages.mapcount) + heapBytes(pages.owner) + heapBytes(pages.index)
     }
 

@@ -62,7 +62,7 @@ extension Machine {
         }
         return PageInfo(pfn: pfn, node: z.map { zones[$0].node }, zone: z.map { zones[$0].name },
                         pageblockMT: savedMigratetype(pfn), pageblockIsolated: isIsolated(p), kind: kind,
-                        flags: pages.flagsOf(p), refcount: Int(pages.refcount[p]), mapcount: Int(pages.mapcount[p]),
+                        flags: pages.flagsOf(p), refcount: pages.pageRefcount(p), mapcount: pages.pageMapcount(p),
                         buddyOrder: pages.has(p, .buddy) ? pages.order(p) : nil, owner: owner,
                         lru: pages.has(p, .lru) ? lruList(of: p) : nil)
     }
