@@ -52,17 +52,26 @@ extension Machine {
 
     /// Runs the operation to its end (or until `maxTicks` ticks have passed, then cancels it
     /// and runs the rollback). A stall the engine notices is cancelled too when `cancelOnStall`.
-    public mutating func runOperation(maxTicks: Int = 10_000_000, cancelOnStall: Bool = true) {
+    /// `onCancel` hears why the signal was sent; `eachStep`, when given, receives the events of
+    /// every step as they are drained (the headless trace streams them).
+    public mutating func runOperation(maxTicks: Int = 10_000_000, cancelOnStall: Bool = true,
+                                      onCancel: (String) -> Void = { _ in },
+                                      eachStep: (([Event]) -> Void)? = nil) {
         let start = tick
         // No copy of the operation may live across step(): it would share the operation's
         // arrays and make every append copy them.
         while operation?.isFinished == false {
-            let pending = operation?.signalPending ?? true
-            let stalled = operation?.stall != nil
-            if !pending && (tick - start >= maxTicks || (cancelOnStall && stalled)) {
-                cancelOperation()
+            if operation?.signalPending == false {
+                if tick - start >= maxTicks {
+                    cancelOperation()
+                    onCancel("--max-ticks \(maxTicks) reached")
+                } else if cancelOnStall, let stall = operation?.stall {
+                    cancelOperation()
+                    onCancel("no progress (\(stall))")
+                }
             }
             step()
+            if let eachStep { eachStep(drainEvents()) }
         }
     }
 

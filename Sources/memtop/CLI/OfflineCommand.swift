@@ -101,24 +101,13 @@ struct HotplugRunner {
     var maxTicks: Int
 
     func run(_ m: inout Machine, verb: String) -> Bool {
-        let start = m.tick
         var out = OutputBuffer()
-        // Only scalars of the operation are read in the loop: a copy held across step() would
-        // share the operation's arrays and make the engine copy them on every append.
-        while m.operation?.isFinished == false {
-            if m.operation?.signalPending == false {
-                if m.tick - start >= maxTicks {
-                    m.cancelOperation()
-                    if !json { out.line("memtop: --max-ticks \(maxTicks) reached: sending a signal") }
-                } else if let stall = m.operation?.stall {
-                    m.cancelOperation()
-                    if !json { out.line("memtop: no progress (\(stall)): sending a signal") }
-                }
-            }
-            m.step()
-            for e in m.drainEvents() { out.line(json ? jsonLine(e) : textLine(e)) }
+        m.runOperation(maxTicks: maxTicks, onCancel: { why in
+            if !json { out.line("memtop: \(why): sending a signal") }
+        }, eachStep: { events in
+            for e in events { out.line(json ? jsonLine(e) : textLine(e)) }
             out.flushIfLarge()
-        }
+        })
         guard let op = m.operation, let result = op.result else { return false }
         out.line(json ? summaryJSON(op, result, m) : summaryText(op, result, verb: verb))
         out.flush()

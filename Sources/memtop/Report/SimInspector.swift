@@ -18,14 +18,13 @@ struct SimInspector {
             pages.free = UInt64(s.count(.free) + s.count(.pcp))
             pages.lruAnon = UInt64(s.count(.inactiveAnon) + s.count(.activeAnon))
             pages.lruFile = UInt64(s.count(.inactiveFile) + s.count(.activeFile))
-            let unevictable = s.count(.unevictable)
             pages.slab = UInt64(s.count(.slab))
             pages.pagetable = UInt64(s.count(.pageTable))
             pages.reserved = UInt64(s.count(.reserved) + s.count(.hole))
             pages.offline = UInt64(s.count(.offline))
+            // Content pages not on an evictable LRU list: unevictable, batched, isolated.
             let content = s.count(.anon) + s.count(.file)
-            let onLRU = Int(pages.lruAnon + pages.lruFile) + unevictable
-            pages.other = UInt64(content - onLRU + unevictable + s.count(.garbage))
+            pages.other = UInt64(content - Int(pages.lruAnon + pages.lruFile) + s.count(.garbage))
             let verdict = b.state == .online ? m.offlineVerdict(b.id) : nil
             let zone: String? = s.multizone ? "multizone" : s.zone?.description
             return InspectReport.Block(
