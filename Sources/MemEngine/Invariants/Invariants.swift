@@ -80,13 +80,11 @@ extension Machine {
         }
 
         // Content: every PTE, page-cache slot and slab slot holds one page whose token matches.
-        var tokenPages = 0
         for proc in processes {
             for (i, pte) in proc.ptes.enumerated() {
                 if let p = pte.presentPFN ?? pte.migrationPFN {
                     try mark(p, "pid \(proc.pid) pte \(i)")
                     try expectToken(p, kind: .anon, owner: proc.pid, index: i)
-                    tokenPages += 1
                 } else if let slot = pte.swapSlot {
                     guard slot < swapSlots.count, let s = swapSlots[slot], s.pid == UInt32(proc.pid), s.index == UInt32(i) else {
                         throw InvariantViolation(message: "pid \(proc.pid) pte \(i): swap slot \(slot) holds other content", pfn: nil)
@@ -171,7 +169,6 @@ extension Machine {
                 throw InvariantViolation(message: "node\(zone.node.raw) \(zone.name) nr_isolate_pageblock \(zone.nrIsolatePageblock) but \(isolated) isolated", pfn: nil)
             }
         }
-        _ = tokenPages
     }
 
     @inline(__always)
