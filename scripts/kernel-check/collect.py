@@ -157,6 +157,8 @@ def block_result(number, files, capture_dir, timeout):
     if prefix + "ftrace.txt" in files:
         result["migrate_pages_calls"] = migrate_pages_calls(ftrace)
         result["ftrace_calls"] = traced_calls(ftrace)
+        entries = re.search(r"entries-in-buffer/entries-written: (\d+)/(\d+)", ftrace)
+        result["ftrace_complete"] = bool(entries) and entries.group(1) == entries.group(2)
     return result
 
 
