@@ -1,0 +1,51 @@
+import MemEngine
+
+/// A page that keeps its block from going offline, as the `b` key and the inspector list it.
+struct BlockingPage: Hashable, Sendable {
+    var pfn: PFN
+    /// The verdict's words for it: "unmovable page (slab)", "memory holes".
+    var reason: String
+}
+
+extension MapNavigating {
+    /// `t`: the next panel under the map on a narrow screen.
+    mutating func nextTab() {
+        guard layout.tabbed != nil else {
+            status = "every panel has its own place on this screen; t switches panels below \(ScreenLayout.wideSize)"
+            return
+        }
+        tab = tab.next
+    }
+
+    /// Tab / Shift-Tab: the next pane takes the keys; on a narrow screen its panel comes forward.
+    mutating func cyclePane(by delta: Int) {
+        pane = pane.cycled(by: delta)
+        if let shown = PanelTab(showing: pane) { tab = shown }
+    }
+
+    /// `b`: zooms onto the next blocking pfn after the cursor, through the blocks in order and
+    /// round to the first; says so when no block has one.
+    mutating func jumpToNextBlocker() -> [Effect] {
+        let blocks = mapBlocks
+        guard !blocks.isEmpty else { return [.bell] }
+        let after = zoom == .block ? cursorPFN.raw : blocks[cursorBlock].pfns.lowerBound.raw - 1
+        for step in 0...blocks.count {
+            let index = (cursorBlock + step) % blocks.count
+            let pages = blockingPages(ofBlock: index)
+            let next = step == 0 ? pages.first { $0.pfn.raw > after } : (step == blocks.count ? pages.first { $0.pfn.raw <= after } : pages.first)
+            guard let next else { continue }
+            cursorBlock = index
+            cursorPFN = next.pfn
+            zoom = .block
+            pane = .map
+            inspectorScroll = 0
+            zoomedBlockChanged()
+            let count = pages.count
+            let nth = (pages.firstIndex(of: next) ?? 0) + 1
+            status = "pfn \(next.pfn) in \(blocks[index].id): \(next.reason) (\(nth) of \(count) listed; b for the next)"
+            return []
+        }
+        status = "no blocking pfn: every block read so far would offline, or its verdict is unknown"
+        return [.bell]
+    }
+}
