@@ -26,7 +26,6 @@ struct LiveEndToEndTests {
         try tmux.sendKeys("Escape", "o")
         if cols >= 120 { try tmux.waitFor("SIMULATION of offlining live") }
         try tmux.waitFor("result: offlined", timeout: .seconds(20))
-        try tmux.waitFor("qBack to live")
         try tmux.sendKeys("q")
         try tmux.waitFor("back to the live view")
         try tmux.sendKeys("q")

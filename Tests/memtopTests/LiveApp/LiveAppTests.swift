@@ -161,6 +161,7 @@ struct LiveAppTests {
         app.cursorBlock = try Self.index(of: 41, in: app)
         _ = app.update(.key(.char("o")))
         let sim = try #require(app.simulation)
+        #expect(sim.keyBarEntries.contains { $0.key == "q" && $0.label == "Back to live" }, "q returns to the live view, and says so")
         #expect(sim.machineLabel.contains("SIMULATION of offlining live memory41"))
         #expect(sim.log.contains { $0.text.contains("nothing is written to /sys") })
         for _ in 0..<400 where app.simulation?.machine.operation?.isFinished == false { _ = app.update(.tick) }
