@@ -7,6 +7,13 @@ struct BlockingPage: Hashable, Sendable {
     var reason: String
 }
 
+extension BlockingPage {
+    /// A blocker of the inspect report (live mode).
+    init(_ blocker: InspectReport.Blocker) {
+        self.init(pfn: PFN(Int(clamping: blocker.pfn)), reason: blocker.reason + (blocker.kind.map { " (\($0))" } ?? ""))
+    }
+}
+
 extension MapNavigating {
     /// `t`: the next panel under the map on a narrow screen.
     mutating func nextTab() {
@@ -47,5 +54,23 @@ extension MapNavigating {
         }
         status = "no blocking pfn: every block read so far would offline, or its verdict is unknown"
         return [.bell]
+    }
+}
+
+/// The inspector's list of a block's blocking pfns, the one under the cursor marked: the
+/// inspector scrolls (Tab to it, then Down), and `b` walks the same list on the map.
+enum BlockerList {
+    /// `pages` as listed by the verdict, of `total` blocking `unit`s ("pageblock", "page").
+    static func lines(_ pages: [BlockingPage], total: Int = 0, unit: String = "pageblock", cursor: PFN?) -> [(text: String, style: Style)] {
+        guard !pages.isEmpty else { return [] }
+        var lines: [(text: String, style: Style)] = [("blocking pfns (b: next on the map; Tab, Down: scroll here):", .plain.dim())]
+        for page in pages {
+            let here = page.pfn == cursor
+            lines.append(("\(here ? "▶" : " ") pfn \(page.pfn) \(page.reason)", here ? .plain.bold() : .plain))
+        }
+        if total > pages.count {
+            lines.append(("  and \(total - pages.count) more blocking \(unit)\(total - pages.count == 1 ? "" : "s") (the first \(pages.count) are listed)", .plain.dim()))
+        }
+        return lines
     }
 }

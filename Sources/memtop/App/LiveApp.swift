@@ -219,7 +219,7 @@ struct LiveApp: TerminalApp, MapNavigating {
 
     func blockingPages(ofBlock index: Int) -> [BlockingPage] {
         guard let report = memory.reports[safe: index] ?? nil, report.offlinable == false else { return [] }
-        return report.blockers.map { BlockingPage(pfn: PFN(Int($0.pfn)), reason: $0.reason + ($0.kind.map { " (\($0))" } ?? "")) }
+        return report.blockers.map(BlockingPage.init)
     }
 
     /// Reads the pages of the block now zoomed into, unless they are the ones already read.

@@ -19,7 +19,8 @@ extension MemtopApp {
                pagesPerCell: zoomLayout.pagesPerCell, shown: verdicts?.legendStates)
             .render(into: &buffer, area: layout.legend, caps: caps)
         let inspected = zoom == .block
-            ? Inspector(title: "inspector: page \(cursorPFN)", lines: InspectorText.page(machine, cursorPFN).map { ($0.text, $0.style) },
+            ? Inspector(title: "inspector: page \(cursorPFN)", lines: (InspectorText.page(machine, cursorPFN)
+                            + BlockerList.lines(blockingPages(ofBlock: cursorBlock), cursor: cursorPFN)).map { ($0.text, $0.style) },
                         scroll: inspectorScroll, focused: pane == .inspector)
             : Inspector(title: "inspector: \(cursorBlockID)", lines: InspectorText.block(machine, cursorBlockID).map { ($0.text, $0.style) },
                         scroll: inspectorScroll, focused: pane == .inspector)
