@@ -5,11 +5,12 @@ extension MemtopApp {
         let layout = ScreenLayout(buffer.area, tab: tab)
         let memory = source
         let blocks = memory.blockViews
+        let verdicts = mode == .verdict ? verdictColouring(blocks) : nil
         TitleBar(machineLabel: machineLabel, fixesOff: machine.config.without.map(\.rawValue).sorted(),
-                 running: running, stepsPerFrame: stepsPerFrame, workload: machine.workloadEnabled, mode: mode)
+                 running: running, stepsPerFrame: stepsPerFrame, workload: machine.workloadEnabled, mode: mode,
+                 summary: verdicts?.summary.short)
             .render(into: &buffer, area: layout.title, caps: caps)
         let m = machine
-        let verdicts = mode == .verdict ? verdictColouring(blocks) : nil
         MapWidget(source: memory, blocks: blocks, mode: mode, zoom: zoom, cursorBlock: cursorBlock,
                   cursorPFN: cursorPFN, marks: migrationMarks,
                   place: { EventText.place(of: $0, machine: m) }, focused: pane == .map, verdicts: verdicts)
@@ -63,6 +64,7 @@ extension MemtopApp {
             entries += [("o", "Offline"), ("O", "Online"), ("Space", running ? "Pause" : "Run")]
             entries.append(zoom == .overview ? ("Enter", "Zoom") : ("Esc", "Back"))
         }
+        if mode == .verdict { entries.append(("b", "Next blocker")) }
         entries += [("+-", "Speed"), ("c", "Colours"), ("w", "Workload"), ("/", "Jump"), ("Tab", "Pane:\(pane.title)")]
         return entries
     }
