@@ -10,7 +10,8 @@ struct TitleBar {
     var mode: ColourMode
     /// Live mode: replaces the animation state on the right, and no fixes are listed.
     var liveState: String? = nil
-    /// Live mode: the short verdict summary, shown first on the left.
+    /// The short verdict summary: live mode shows it first on the left; the simulator after the
+    /// machine, whose label ("SIMULATION of offlining live memory2") matters more there.
     var summary: String? = nil
 
     func render(into buffer: inout Buffer, area: Rect, caps: TerminalCapabilities) {
@@ -20,7 +21,7 @@ struct TitleBar {
         let fixes = fixesOff.isEmpty ? "fixes: all on" : "without: " + fixesOff.joined(separator: ", ")
         // The longest right part that leaves room for what must not be cut (the fixes or the
         // summary) and a little of the machine, else the shortest.
-        let needed = 8 + (liveState == nil ? fixes.count + 2 : 0) + (summary.map { $0.count + 2 } ?? 0) + 12
+        let needed = 8 + (liveState == nil ? fixes.count + 2 : (summary.map { $0.count + 2 } ?? 0)) + 12
         let state = choices.first { area.width - $0.count >= needed } ?? choices[choices.count - 1]
         let right = max(area.x, area.right - state.count)
         buffer.set(state, x: right, y: area.y, style: bar.bold(), clip: area)
@@ -32,11 +33,14 @@ struct TitleBar {
             x = buffer.set(fixes, x: x, y: area.y, style: fixStyle, clip: left)
             x = buffer.set("  ", x: x, y: area.y, style: bar, clip: left)
         }
-        if let summary {
+        if let summary, liveState != nil {
             x = buffer.set(summary, x: x, y: area.y, style: bar.bold(), clip: left)
             x = buffer.set("  ", x: x, y: area.y, style: bar, clip: left)
         }
-        buffer.set(machineLabel, x: x, y: area.y, style: bar, clip: left)
+        x = buffer.set(machineLabel, x: x, y: area.y, style: bar, clip: left)
+        if let summary, liveState == nil {
+            buffer.set("  " + summary, x: x, y: area.y, style: bar.bold(), clip: left)
+        }
     }
 
     /// The right part, longest first.
