@@ -60,6 +60,11 @@ extension MapNavigating {
 /// The inspector's list of a block's blocking pfns, the one under the cursor marked: the
 /// inspector scrolls (Tab to it, then Down), and `b` walks the same list on the map.
 enum BlockerList {
+    /// The index of the marked line (the blocker under the cursor) in `lines`, if any.
+    static func marked(_ lines: [(text: String, style: Style)]) -> Int? {
+        lines.firstIndex { $0.text.hasPrefix("▶ pfn") }
+    }
+
     /// `pages` as listed by the verdict, of `total` blocking `unit`s ("pageblock", "page").
     static func lines(_ pages: [BlockingPage], total: Int = 0, unit: String = "pageblock", cursor: PFN?) -> [(text: String, style: Style)] {
         guard !pages.isEmpty else { return [] }

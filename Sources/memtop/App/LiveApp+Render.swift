@@ -30,9 +30,9 @@ extension LiveApp {
         if blocks.isEmpty {
             inspector = Inspector(title: "inspector", lines: [("nothing under the cursor", .plain.dim())], scroll: 0, focused: pane == .inspector)
         } else if zoom == .block {
-            inspector = Inspector(title: "inspector: page \(cursorPFN)", lines: LiveText.page(memory, cursorPFN)
-                                    + BlockerList.lines(blockingPages(ofBlock: cursorBlock), cursor: cursorPFN), scroll: inspectorScroll,
-                                  focused: pane == .inspector)
+            let lines = LiveText.page(memory, cursorPFN) + BlockerList.lines(blockingPages(ofBlock: cursorBlock), cursor: cursorPFN)
+            inspector = Inspector(title: "inspector: page \(cursorPFN)", lines: lines, scroll: inspectorScroll,
+                                  focused: pane == .inspector, keepVisible: BlockerList.marked(lines))
         } else {
             inspector = Inspector(title: "inspector: \(blocks[cursorBlock].id) (what-if offline)", lines: LiveText.block(memory, cursorBlock),
                                   scroll: inspectorScroll, focused: pane == .inspector)

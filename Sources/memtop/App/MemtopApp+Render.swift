@@ -19,10 +19,12 @@ extension MemtopApp {
                segmentsPerBlock: OverviewLayout(blocks: blocks, width: layout.map.width - 2, height: layout.map.height - 2).segmentsPerBlock,
                pagesPerCell: zoomLayout.pagesPerCell, shown: verdicts?.legendStates)
             .render(into: &buffer, area: layout.legend, caps: caps)
+        let pageLines = zoom == .block
+            ? (InspectorText.page(machine, cursorPFN) + BlockerList.lines(blockingPages(ofBlock: cursorBlock), cursor: cursorPFN)).map { ($0.text, $0.style) }
+            : []
         let inspected = zoom == .block
-            ? Inspector(title: "inspector: page \(cursorPFN)", lines: (InspectorText.page(machine, cursorPFN)
-                            + BlockerList.lines(blockingPages(ofBlock: cursorBlock), cursor: cursorPFN)).map { ($0.text, $0.style) },
-                        scroll: inspectorScroll, focused: pane == .inspector)
+            ? Inspector(title: "inspector: page \(cursorPFN)", lines: pageLines, scroll: inspectorScroll, focused: pane == .inspector,
+                        keepVisible: BlockerList.marked(pageLines))
             : Inspector(title: "inspector: \(cursorBlockID)", lines: InspectorText.block(machine, cursorBlockID).map { ($0.text, $0.style) },
                         scroll: inspectorScroll, focused: pane == .inspector)
         inspected.render(into: &buffer, area: layout.inspector, caps: caps)

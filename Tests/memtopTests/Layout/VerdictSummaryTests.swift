@@ -108,6 +108,8 @@ struct VerdictSummaryTests {
         }
         #expect(seen.count > 1, "b moves on")
         #expect(app.status?.contains("b for the next") == true)
+        // The inspector lists the block's blockers and keeps the one under the cursor in view.
+        #expect(LiveAppTests.screen(app).contains("▶ pfn \(app.cursorPFN)"))
     }
 }
 
@@ -122,6 +124,7 @@ struct SimVerdictTests {
         let verdict = app.machine.offlineVerdict(app.cursorBlockID)
         #expect(!verdict.offlinable)
         #expect(verdict.blockers.contains { $0.pfn == app.cursorPFN } || verdict.blockers.isEmpty)
+        if !verdict.blockers.isEmpty { #expect(AppFixture.screen(app).contains("▶ pfn \(app.cursorPFN)")) }
     }
 
     @Test("the verdict mode colours a would-offline Movable block and a busy block differently, with a legend")
