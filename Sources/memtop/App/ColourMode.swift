@@ -3,6 +3,8 @@ import MemEngine
 /// What the map's colours mean (the c key cycles through them).
 enum ColourMode: Int, CaseIterable, Hashable, Sendable {
     case zone, migratetype, isolation, lru, kind
+    /// Each block by its what-if offline verdict, busy blocks by reason (`VerdictColouring`).
+    case verdict
 
     var title: String {
         switch self {
@@ -11,6 +13,7 @@ enum ColourMode: Int, CaseIterable, Hashable, Sendable {
         case .isolation: "isolation"
         case .lru: "LRU state"
         case .kind: "page kind"
+        case .verdict: "offline verdict"
         }
     }
 
@@ -39,6 +42,9 @@ enum ColourMode: Int, CaseIterable, Hashable, Sendable {
         case .lru:
             if let lru = page.lru { return lru.rawValue }
             return page.kind == .free || page.kind == .pcp ? 6 : 5
+        case .verdict:
+            // A page alone says nothing of its block's verdict: the map asks `VerdictColouring`.
+            return VerdictColouring.unknown
         case .kind:
             switch page.kind {
             case .free: return 0
@@ -80,6 +86,8 @@ extension ColourMode {
             for l in LRUList.allCases { h[l.rawValue] = c.lru[l.rawValue] }
             h[6] = free
             h[5] = c.present - free - c.lru.reduce(0, +)
+        case .verdict:
+            h[VerdictColouring.unknown] = c.present
         case .kind:
             h[0] = c.count(.free)
             h[1] = c.count(.pcp)
@@ -147,6 +155,15 @@ struct MapState: Hashable, Sendable {
          MapState("page table", .indexed(208), "t", [.bold], rank: 3),
          MapState("reserved", .brightWhite, "R", [.reverse], rank: 4),
          MapState("garbage memmap", .indexed(201), "?", [.bold, .reverse], rank: 5),
+         offline, hole],
+        // offline verdict: indices are `VerdictColouring`'s; busy slots are named per machine.
+        [MapState("would offline", .indexed(34), "o"), MapState("would offline, not yet verified", .indexed(30), "v"),
+         MapState("busy", .indexed(196), "1", [.bold], rank: 2), MapState("busy", .indexed(208), "2", [.bold], rank: 2),
+         MapState("busy", .indexed(201), "3", [.bold], rank: 2), MapState("busy", .indexed(129), "4", [.bold], rank: 2),
+         MapState("busy", .indexed(166), "5", [.bold], rank: 2), MapState("busy", .indexed(124), "6", [.bold], rank: 2),
+         MapState("busy: other reasons", .indexed(88), "+", [.bold], rank: 2),
+         MapState("blocking pfn (b: next)", .brightWhite, "!", [.reverse, .bold], rank: 5, wins: true),
+         MapState("not online", .indexed(244), "-"), MapState("unknown", .indexed(240), "?"),
          offline, hole],
     ]
 }

@@ -52,9 +52,8 @@ enum InspectorText {
         var text = "what-if offline: \(verdict.errno ?? "error") \(verdict.reason ?? "")"
         if verdict.blockedPageblocks > 0 { text += ", \(verdict.blockedPageblocks) pageblock(s) refuse" }
         lines.append((text, Style(fg: .brightRed, attributes: .bold)))
-        for blocker in verdict.blockers {
-            lines.append(("  pfn \(blocker.pfn) \(blocker.kind): \(blocker.reason)", .plain))
-        }
+        let pages = verdict.blockers.map { BlockingPage(pfn: $0.pfn, reason: "\($0.reason) (\($0.kind))") }
+        lines += BlockerList.lines(pages, total: verdict.blockedPageblocks, cursor: nil)
         return lines
     }
 }

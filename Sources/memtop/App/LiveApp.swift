@@ -16,8 +16,10 @@ struct LiveApp: TerminalApp, MapNavigating {
     /// Index into `memory.blockViews`.
     var cursorBlock = 0
     var cursorPFN = PFN(0)
-    var mode = ColourMode.kind
+    /// Verdicts first: the question live mode answers is which blocks would offline.
+    var mode = ColourMode.verdict
     var pane = Pane.map
+    var tab = PanelTab.inspector
     var showHelp = false
     /// The `/` prompt's text while it is open.
     var jumpText: String?
@@ -34,7 +36,7 @@ struct LiveApp: TerminalApp, MapNavigating {
     /// The simulated offline in progress, shown instead of the live view while it exists.
     var simulation: MemtopApp?
 
-    var minimumSize: Size { Size(cols: 100, rows: 30) }
+    var minimumSize: Size { ScreenLayout.minimumSize }
 
     var isSavedCopy: Bool { !reader.source.isMachine }
 
@@ -53,11 +55,12 @@ struct LiveApp: TerminalApp, MapNavigating {
         cursorPFN = memory.blockViews[safe: cursorBlock]?.pfns.lowerBound ?? PFN(0)
         let what = isSavedCopy ? "a saved copy, read once" : "this machine, read every \(Self.seconds(interval))"
         note("\(memory.blockViews.count) blocks of \(ByteText.size(memory.geometry.blockBytes)) from \(what); nothing is written.", .important)
-        note("o simulates offlining the block under the cursor; ? lists the keys.")
+        note("what-if offline: " + verdictColouring.summary.text, .important)
+        note("o simulates offlining the block under the cursor; b jumps to the next blocking pfn; ? lists the keys.")
         for problem in memory.unavailable { note("unavailable: " + problem, .error) }
     }
 
-    var layout: ScreenLayout { ScreenLayout(Rect(screen)) }
+    var layout: ScreenLayout { ScreenLayout(Rect(screen), tab: tab) }
     var cursorView: BlockView? { memory.blockViews[safe: cursorBlock] }
 
     static func seconds(_ d: Duration) -> String {
@@ -167,8 +170,10 @@ struct LiveApp: TerminalApp, MapNavigating {
         case .colourMode:
             mode = mode.next
             status = "colours: \(mode.title)" + (Self.unavailableModes.contains(mode) ? " (unavailable on a live machine)" : "")
-        case .nextPane: pane = pane.cycled(by: 1)
-        case .previousPane: pane = pane.cycled(by: -1)
+        case .nextPane: cyclePane(by: 1)
+        case .previousPane: cyclePane(by: -1)
+        case .nextTab: nextTab()
+        case .nextBlocker: return jumpToNextBlocker()
         }
         return []
     }
@@ -198,7 +203,7 @@ struct LiveApp: TerminalApp, MapNavigating {
             movePage(action)
             return
         }
-        let overview = OverviewLayout(blocks: memory.blockViews, width: layout.map.width - 2)
+        let overview = OverviewLayout(blocks: memory.blockViews, width: layout.map.width - 2, height: layout.map.height - 2)
         cursorBlock = overview.moved(action, from: cursorBlock, count: count)
         inspectorScroll = 0
         cursorPFN = memory.blockViews[cursorBlock].pfns.lowerBound
@@ -207,10 +212,15 @@ struct LiveApp: TerminalApp, MapNavigating {
     // MARK: the map, shared with the simulator
 
     var zoomLayout: ZoomLayout {
-        ZoomLayout(geometry: memory.geometry, width: layout.map.width - 2, endPFN: memory.blockViews.last?.pfns.upperBound ?? PFN(0))
+        ZoomLayout(geometry: memory.geometry, width: layout.map.width - 2, height: visibleZoomRows, endPFN: memory.blockViews.last?.pfns.upperBound ?? PFN(0))
     }
 
     var mapBlocks: [BlockView] { memory.blockViews }
+
+    func blockingPages(ofBlock index: Int) -> [BlockingPage] {
+        guard let report = memory.reports[safe: index] ?? nil, report.offlinable == false else { return [] }
+        return report.blockers.map(BlockingPage.init)
+    }
 
     /// Reads the pages of the block now zoomed into, unless they are the ones already read.
     mutating func zoomedBlockChanged() {
@@ -226,7 +236,8 @@ struct LiveApp: TerminalApp, MapNavigating {
     mutating func simulateOffline() -> [Effect] {
         guard let view = cursorView else { return [.bell] }
         switch LiveImport.simulation(of: cursorBlock, memory: memory, reader: reader, mode: mode, screen: screen) {
-        case .success(let app):
+        case .success(var app):
+            app.quitLabel = "Back to live"
             simulation = app
             note("o: simulating the offline of \(view.id) from its real pages; nothing is written to /sys", .important)
             return []

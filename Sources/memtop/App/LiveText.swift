@@ -46,10 +46,7 @@ enum LiveText {
             let errno = ["memory holes", "multizone range"].contains(reason) ? "EINVAL" : "EBUSY"
             var lines: [Line] = [("what-if offline: \(errno) \(reason), \(report.blockerCount) blocking page\(report.blockerCount == 1 ? "" : "s")",
                                   Style(fg: .brightRed, attributes: .bold))]
-            for blocker in report.blockers {
-                lines.append(("  pfn \(PFN(Int(blocker.pfn))) \(blocker.reason)" + (blocker.kind.map { " (\($0))" } ?? ""), .plain))
-            }
-            return lines
+            return lines + BlockerList.lines(report.blockers.map(BlockingPage.init), total: Int(clamping: report.blockerCount), unit: "page", cursor: nil)
         case nil:
             return [("what-if offline: unknown: \(report.note ?? "page flags unavailable")", .plain.bold())]
         }
@@ -122,6 +119,6 @@ enum LiveText {
             buddy: buddy, pageblocks: pageblocks, perCPU: [],
             lru: ["nr_inactive_anon", "nr_active_anon", "nr_inactive_file", "nr_active_file", "nr_unevictable"].map(stat),
             isolatedAnon: stat("nr_isolated_anon"), isolatedFile: stat("nr_isolated_file"),
-            pcpSummary: "\(zone.pcpCount) pages on \(zone.cpus) cpus")
+            pcpSummary: "\(CountText.compact(Int(clamping: zone.pcpCount), width: ZonePanel.countWidth)) pages on \(zone.cpus) cpus")
     }
 }

@@ -11,15 +11,15 @@ enum MapHit: Hashable, Sendable {
         let blocks = app.mapBlocks
         guard blocks.indices.contains(app.cursorBlock) else { return nil }
         if app.zoom == .overview {
-            let layout = OverviewLayout(blocks: blocks, width: inside.width)
-            let visible = max(1, (inside.height - 1) / 2)
+            let layout = OverviewLayout(blocks: blocks, width: inside.width, height: inside.height)
+            let visible = max(1, (inside.height - 1) / layout.rowLines)
             let first = OverviewLayout.firstRow(cursorRow: layout.positions[app.cursorBlock].row, visibleRows: visible)
             let line = y - inside.y - 1
             guard line >= 0 else { return nil }
-            let row = first + line / 2
+            let row = first + line / layout.rowLines
             let dx = x - inside.x - OverviewLayout.labelWidth
-            guard dx >= 0, dx % OverviewLayout.tileWidth < OverviewLayout.tileCells else { return nil }
-            let column = dx / OverviewLayout.tileWidth
+            guard dx >= 0, dx % layout.tileWidth < layout.tileCells else { return nil }
+            let column = dx / layout.tileWidth
             return layout.positions.firstIndex(of: OverviewLayout.Position(row: row, column: column)).map(MapHit.block)
         }
         let zoom = app.zoomLayout

@@ -15,6 +15,8 @@ protocol MapNavigating {
     var cursorBlock: Int { get set }
     var cursorPFN: PFN { get set }
     var pane: Pane { get set }
+    /// The panel shown under the map on a narrow screen.
+    var tab: PanelTab { get set }
     var inspectorScroll: Int { get set }
     var logScroll: Int { get set }
     var log: [LogLine] { get }
@@ -27,6 +29,9 @@ protocol MapNavigating {
     /// Called after the cursor moved to another block while zoomed in, so that a source that
     /// reads pages on demand (live mode) can read the new block's.
     mutating func zoomedBlockChanged()
+    /// The pages that keep block `index` from going offline, lowest pfn first (the first of
+    /// each pageblock, as `has_unmovable_pages()` stops there), or a range check's pfn.
+    func blockingPages(ofBlock index: Int) -> [BlockingPage]
 }
 
 extension MapNavigating {
@@ -69,11 +74,14 @@ extension MapNavigating {
     mutating func movePage(_ action: Action) {
         guard let range = mapBlocks[safe: cursorBlock]?.pfns else { return }
         let perRow = zoomLayout.pagesPerRow
+        let perCell = zoomLayout.pagesPerCell
         var p = cursorPFN.raw - range.lowerBound.raw
         let odd = p % 2
         switch action {
-        case .moveLeft: p -= 2
-        case .moveRight: p += 2
+        case .moveLeft: p -= perCell
+        case .moveRight: p += perCell
+        case .moveUp where perCell == 1: p -= perRow
+        case .moveDown where perCell == 1: p += perRow
         // Up and down walk the half cells: the odd page is the lower half.
         case .moveUp: p = odd == 1 ? p - 1 : p - perRow + 1
         case .moveDown: p = odd == 0 ? p + 1 : p + perRow - 1

@@ -45,8 +45,10 @@ extension MemtopApp {
         case .refresh:
             status = "r reads the real machine again in live mode; this is the simulator"
             return [.bell]
-        case .nextPane: pane = pane.cycled(by: 1)
-        case .previousPane: pane = pane.cycled(by: -1)
+        case .nextPane: cyclePane(by: 1)
+        case .previousPane: cyclePane(by: -1)
+        case .nextTab: nextTab()
+        case .nextBlocker: return jumpToNextBlocker()
         case .click(let x, let y): return click(x: x, y: y)
         case .wheelUp(let x, let y): return wheel(x: x, y: y, up: true)
         case .wheelDown(let x, let y): return wheel(x: x, y: y, up: false)
@@ -109,6 +111,8 @@ extension MemtopApp {
         lastMigration = nil
         running = true
         logScroll = 0
+        // On a narrow screen the phases are what to watch.
+        if layout.tabbed != nil { tab = .hotplug }
         note("o: echo offline > /sys/devices/system/memory/\(cursorBlockID)/state", .important)
         status = "offlining \(cursorBlockID): space pauses, n steps, Esc cancels"
         return []
@@ -195,7 +199,7 @@ extension MemtopApp {
 
     private mutating func moveBlock(_ action: Action) {
         let count = machine.blocks.count
-        let overview = OverviewLayout(blocks: source.blockViews, width: layout.map.width - 2)
+        let overview = OverviewLayout(blocks: source.blockViews, width: layout.map.width - 2, height: layout.map.height - 2)
         cursorBlock = overview.moved(action, from: cursorBlock, count: count)
         inspectorScroll = 0
         cursorPFN = machine.pfnRange(of: cursorBlockID).lowerBound

@@ -2,21 +2,29 @@ import MemEngine
 
 extension MemtopApp {
     func render(into buffer: inout Buffer, caps: TerminalCapabilities) {
-        let layout = ScreenLayout(buffer.area)
+        let layout = ScreenLayout(buffer.area, tab: tab)
         let memory = source
         let blocks = memory.blockViews
+        let verdicts = mode == .verdict ? verdictColouring(blocks) : nil
         TitleBar(machineLabel: machineLabel, fixesOff: machine.config.without.map(\.rawValue).sorted(),
-                 running: running, stepsPerFrame: stepsPerFrame, workload: machine.workloadEnabled, mode: mode)
+                 running: running, stepsPerFrame: stepsPerFrame, workload: machine.workloadEnabled, mode: mode,
+                 summary: verdicts?.summary.short)
             .render(into: &buffer, area: layout.title, caps: caps)
         let m = machine
         MapWidget(source: memory, blocks: blocks, mode: mode, zoom: zoom, cursorBlock: cursorBlock,
                   cursorPFN: cursorPFN, marks: migrationMarks,
-                  place: { EventText.place(of: $0, machine: m) }, focused: pane == .map)
+                  place: { EventText.place(of: $0, machine: m) }, focused: pane == .map, verdicts: verdicts)
             .render(into: &buffer, area: layout.map, caps: caps)
-        Legend(mode: mode, zoom: zoom).render(into: &buffer, area: layout.legend, caps: caps)
+        Legend(mode: mode, zoom: zoom, names: verdicts?.names ?? [:],
+               segmentsPerBlock: OverviewLayout(blocks: blocks, width: layout.map.width - 2, height: layout.map.height - 2).segmentsPerBlock,
+               pagesPerCell: zoomLayout.pagesPerCell, shown: verdicts?.legendStates)
+            .render(into: &buffer, area: layout.legend, caps: caps)
+        let pageLines = zoom == .block
+            ? (InspectorText.page(machine, cursorPFN) + BlockerList.lines(blockingPages(ofBlock: cursorBlock), cursor: cursorPFN)).map { ($0.text, $0.style) }
+            : []
         let inspected = zoom == .block
-            ? Inspector(title: "inspector: page \(cursorPFN)", lines: InspectorText.page(machine, cursorPFN).map { ($0.text, $0.style) },
-                        scroll: inspectorScroll, focused: pane == .inspector)
+            ? Inspector(title: "inspector: page \(cursorPFN)", lines: pageLines, scroll: inspectorScroll, focused: pane == .inspector,
+                        keepVisible: BlockerList.marked(pageLines))
             : Inspector(title: "inspector: \(cursorBlockID)", lines: InspectorText.block(machine, cursorBlockID).map { ($0.text, $0.style) },
                         scroll: inspectorScroll, focused: pane == .inspector)
         inspected.render(into: &buffer, area: layout.inspector, caps: caps)
@@ -27,6 +35,9 @@ extension MemtopApp {
         ZonePanel(stats: zone.map { machine.zoneStats($0) }).render(into: &buffer, area: layout.zonePanel, caps: caps)
         OfflinePanel(operation: machine.operation, pageblocksPerBlock: machine.geometry.pageblocksPerBlock, reached: phaseReached)
             .render(into: &buffer, area: layout.offlinePanel, caps: caps)
+        if let tabbed = layout.tabbed {
+            TabStrip(names: ["inspector", "log", "zone", "hot-plug"], selected: tab.rawValue).render(into: &buffer, area: tabbed, caps: caps)
+        }
         KeyBar(entries: keyBarEntries, status: status).render(into: &buffer, area: layout.keyBar, caps: caps)
         switch modal {
         case .help?: HelpScreen(keys: keys).render(into: &buffer, area: buffer.area, caps: caps)
@@ -37,9 +48,17 @@ extension MemtopApp {
         }
     }
 
+    /// The verdict mode's colours: every block's what-if verdict, the zoomed block's blockers.
+    func verdictColouring(_ blocks: [BlockView]) -> VerdictColouring {
+        let report = SimInspector(machine: machine).report()
+        var colouring = VerdictColouring(blocks: blocks, reports: report.blocks, hasMovableZone: VerdictSummary(report).hasMovableZone)
+        if zoom == .block { colouring.blockingPFNs = Set(blockingPages(ofBlock: cursorBlock).map(\.pfn)) }
+        return colouring
+    }
+
     /// The keys that matter in the current state.
     var keyBarEntries: [(key: String, label: String)] {
-        var entries: [(String, String)] = [("?", "Help"), ("q", "Quit")]
+        var entries: [(String, String)] = [("?", "Help"), ("q", quitLabel)]
         let inFlight = machine.operation?.isFinished == false
         if inFlight {
             entries += [("Space", running ? "Pause" : "Run"), ("n", "Step"), ("N", "Phase"), ("Esc", "Cancel(EINTR)")]
@@ -47,6 +66,7 @@ extension MemtopApp {
             entries += [("o", "Offline"), ("O", "Online"), ("Space", running ? "Pause" : "Run")]
             entries.append(zoom == .overview ? ("Enter", "Zoom") : ("Esc", "Back"))
         }
+        if mode == .verdict { entries.append(("b", "Next blocker")) }
         entries += [("+-", "Speed"), ("c", "Colours"), ("w", "Workload"), ("/", "Jump"), ("Tab", "Pane:\(pane.title)")]
         return entries
     }

@@ -9,6 +9,8 @@ struct MemtopApp: TerminalApp {
     /// What the title bar says about the machine ("simulated 1 GiB, 2 nodes, ...").
     var machineLabel: String
     var keys = KeyTable.standard
+    /// What q does, for the key bar: live mode's simulation goes back to the live view.
+    var quitLabel = "Quit"
 
     // The view.
     var zoom = Zoom.overview
@@ -18,6 +20,7 @@ struct MemtopApp: TerminalApp {
     var cursorPFN = PFN(0)
     var mode = ColourMode.zone
     var pane = Pane.map
+    var tab = PanelTab.inspector
     var modal: Modal?
     /// Lines scrolled back from the newest in the log (0: following the newest).
     var logScroll = 0
@@ -42,7 +45,7 @@ struct MemtopApp: TerminalApp {
     /// The finished operation's outcome is in the log (and paused the animation once).
     var outcomeAnnounced = false
 
-    var minimumSize: Size { Size(cols: 100, rows: 30) }
+    var minimumSize: Size { ScreenLayout.minimumSize }
 
     var tickInterval: Duration? { running && modal == nil ? Speed.frameInterval : nil }
 
@@ -63,7 +66,7 @@ struct MemtopApp: TerminalApp {
              + "cursor on \(BlockID(cursorBlock)). o offlines it, ? lists every key.", .important)
     }
 
-    var layout: ScreenLayout { ScreenLayout(Rect(screen)) }
+    var layout: ScreenLayout { ScreenLayout(Rect(screen), tab: tab) }
     var source: SimulatedMemory { SimulatedMemory(machine: machine) }
     var cursorBlockID: BlockID { BlockID(cursorBlock) }
 
@@ -104,7 +107,7 @@ struct MemtopApp: TerminalApp {
 extension MemtopApp: MapNavigating {
     /// The zoomed map's layout on the current screen.
     var zoomLayout: ZoomLayout {
-        ZoomLayout(geometry: machine.geometry, width: layout.map.width - 2, endPFN: PFN(machine.pageCount))
+        ZoomLayout(geometry: machine.geometry, width: layout.map.width - 2, height: visibleZoomRows, endPFN: PFN(machine.pageCount))
     }
 
     var mapBlocks: [BlockView] { source.blockViews }
@@ -120,6 +123,16 @@ extension MemtopApp: MapNavigating {
 
     /// The simulator's pages are always there to draw.
     mutating func zoomedBlockChanged() {}
+
+    func blockingPages(ofBlock index: Int) -> [BlockingPage] {
+        guard machine.blocks.indices.contains(index), machine.blocks[index].state == .online else { return [] }
+        let verdict = machine.offlineVerdict(BlockID(index))
+        guard !verdict.offlinable else { return [] }
+        if verdict.blockers.isEmpty {
+            return [BlockingPage(pfn: machine.pfnRange(of: BlockID(index)).lowerBound, reason: verdict.reason ?? "busy")]
+        }
+        return verdict.blockers.map { BlockingPage(pfn: $0.pfn, reason: "\($0.reason) (\($0.kind))") }
+    }
 }
 
 extension MemtopApp {

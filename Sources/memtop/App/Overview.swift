@@ -8,13 +8,22 @@ struct BlockTile: Hashable, Sendable {
 }
 
 /// Where the overview puts its blocks: groups by node and zone, each group starting on a new
-/// row of tiles, a tile being the block id above its cells.
+/// row of tiles, a tile being the block id above its cells. Tiles grow (3 to 8 cells) while
+/// every block still fits the map's height, so that a big screen shows blocks in more detail.
 struct OverviewLayout: Hashable, Sendable {
-    /// Cells of a tile's bar; each cell is two half cells, so a block is drawn in 2x this.
-    static let tileCells = 3
-    static let tileWidth = tileCells + 1
+    static let minimumTileCells = 3
+    /// Twice this is 16 half cells: live mode keeps 16 censuses a block (`LiveMemory.chunksPerBlock`).
+    static let maximumTileCells = 8
     static let labelWidth = 9
-    static var segmentsPerBlock: Int { 2 * tileCells }
+
+    /// Cells of a tile's bar; each cell is two half cells, so a block is drawn in 2x this.
+    var tileCells: Int
+    /// Lines of cells under a tile's id (1 to 4): tall screens draw blocks in more detail.
+    var tileLines = 1
+    var tileWidth: Int { tileCells + 1 }
+    /// Screen lines of a tile row: the ids, then the cells.
+    var rowLines: Int { 1 + tileLines }
+    var segmentsPerBlock: Int { 2 * tileCells * tileLines }
 
     struct Position: Hashable, Sendable {
         /// The tile row (each is two screen lines: ids, then cells).
@@ -33,8 +42,28 @@ struct OverviewLayout: Hashable, Sendable {
     var rows: Int
     var tilesPerRow: Int
 
-    init(blocks: [BlockView], width: Int) {
-        tilesPerRow = max(1, (width - Self.labelWidth) / Self.tileWidth)
+    /// The layout for a map `width` columns wide and `height` rows high inside its border
+    /// (a header line, then the tile rows): the biggest tiles (most cells, then the widest) with
+    /// which every block fits, the smallest when none does.
+    init(blocks: [BlockView], width: Int, height: Int = 0) {
+        self.init(blocks: blocks, width: width, tileCells: Self.minimumTileCells)
+        guard rows * rowLines + 1 <= height else { return }
+        var best = self
+        for cells in Self.minimumTileCells...Self.maximumTileCells {
+            let wider = OverviewLayout(blocks: blocks, width: width, tileCells: cells)
+            for lines in 1...4 {
+                var candidate = wider
+                candidate.tileLines = lines
+                guard candidate.rows * candidate.rowLines + 1 <= height else { break }
+                if cells * lines >= best.tileCells * best.tileLines { best = candidate }
+            }
+        }
+        self = best
+    }
+
+    init(blocks: [BlockView], width: Int, tileCells: Int) {
+        self.tileCells = tileCells
+        tilesPerRow = max(1, (width - Self.labelWidth) / (tileCells + 1))
         positions = []
         labels = []
         var row = -1, column = 0
@@ -78,8 +107,7 @@ extension ColourMode {
     /// showing a winning state if any of its pages has one, else its most common state.
     ///
     /// Ranges of more than 512 pages are sampled at an even stride (x86_64's 32768-page blocks).
-    func tiles(_ source: MemoryMapSource, blocks: [BlockView],
-               segmentsPerBlock: Int = OverviewLayout.segmentsPerBlock) -> [BlockTile] {
+    func tiles(_ source: MemoryMapSource, blocks: [BlockView], segmentsPerBlock: Int) -> [BlockTile] {
         let states = self.states
         let winners = states.indices.filter { states[$0].wins }.sorted { states[$0].swatch.rank > states[$1].swatch.rank }
         return blocks.map { block in

@@ -1,5 +1,9 @@
-/// Where the panes go on a screen: title, map with its legend, inspector and log on the left;
-/// zone panel and offline panel on the right; the key bar at the bottom.
+/// Where the panes go on a screen, in proportion to its size.
+///
+/// Wide screens (at least `wideSize`): title, then the map with its legend, the inspector and
+/// the log on the left; the zone panel and the hot-plug panel in a side column that takes about
+/// a third of the width; the key bar at the bottom. Narrow screens (down to 80x24) fold the four
+/// panels into one tabbed panel under the map, as btop folds its boxes: `t` picks the tab.
 struct ScreenLayout: Hashable, Sendable {
     var title: Rect
     var map: Rect
@@ -9,22 +13,47 @@ struct ScreenLayout: Hashable, Sendable {
     var zonePanel: Rect
     var offlinePanel: Rect
     var keyBar: Rect
+    /// The tabbed panel on a narrow screen (it holds the selected tab's pane), or nil when
+    /// every panel has its own place.
+    var tabbed: Rect?
 
-    /// The side column's width: room for the buddyinfo table of 11 orders.
-    static let sideWidth = 44
+    /// The smallest screen memtop draws: the default terminal.
+    static let minimumSize = Size(cols: 80, rows: 24)
+    /// From this size up every panel has its own place.
+    static let wideSize = Size(cols: 120, rows: 30)
+    /// The side column's narrowest width: room for the buddyinfo table of 11 orders with
+    /// 4-character columns ("14k", "999").
+    static let sideMinimum = 50
 
-    init(_ area: Rect) {
+    init(_ area: Rect, tab: PanelTab = .inspector) {
         let rows = area.splitRows([.length(1), .fill(1), .length(1)])
         title = rows[0]
         keyBar = rows[2]
-        let columns = rows[1].splitColumns([.fill(1), .length(Self.sideWidth)])
-        let body = columns[0].height
-        // The map gets room for a whole teaching block (21 rows) first, two thirds of what is
-        // left on tall screens; the legend 3 lines, the inspector 7, the log the rest (5 or more).
-        let mapHeight = min(body - 15, max(21, (body - 10) * 2 / 3))
-        let left = columns[0].splitRows([.length(mapHeight), .length(3), .length(7), .fill(1)])
+        let body = rows[1]
+        let empty = Rect(x: body.x, y: body.y, width: 0, height: 0)
+        guard area.size.covers(Self.wideSize) else {
+            // Map first; the legend 3 lines; the tabbed panel a third of the rest, 7 rows or more.
+            let panel = max(7, (body.height - 3) / 3)
+            let parts = body.splitRows([.fill(1), .length(3), .length(panel)])
+            (map, legend) = (parts[0], parts[1])
+            tabbed = parts[2]
+            inspector = tab == .inspector ? parts[2] : empty
+            log = tab == .log ? parts[2] : empty
+            zonePanel = tab == .zone ? parts[2] : empty
+            offlinePanel = tab == .hotplug ? parts[2] : empty
+            return
+        }
+        tabbed = nil
+        let side = min(80, max(Self.sideMinimum, area.width * 3 / 10))
+        let columns = body.splitColumns([.fill(1), .length(side)])
+        // Under the map: a third of the height for the inspector and the log (half each, the
+        // inspector 7 rows or more), 3 lines of legend; the map gets the rest.
+        let below = max(12, body.height / 3)
+        let inspectorHeight = max(7, below / 2)
+        let left = columns[0].splitRows([.fill(1), .length(3), .length(inspectorHeight), .length(below - inspectorHeight)])
         (map, legend, inspector, log) = (left[0], left[1], left[2], left[3])
-        let right = columns[1].splitRows([.length(min(13, body / 2)), .fill(1)])
+        // The zone panel's 14 lines of counters and tables, the hot-plug phases below.
+        let right = columns[1].splitRows([.length(min(16, body.height / 2)), .fill(1)])
         (zonePanel, offlinePanel) = (right[0], right[1])
     }
 
@@ -34,5 +63,40 @@ struct ScreenLayout: Hashable, Sendable {
         if log.contains(x: x, y: y) { return .log }
         if inspector.contains(x: x, y: y) { return .inspector }
         return nil
+    }
+}
+
+/// The panel a narrow screen shows under the map (`t` cycles them).
+enum PanelTab: Int, CaseIterable, Hashable, Sendable {
+    case inspector, log, zone, hotplug
+
+    var next: PanelTab { PanelTab(rawValue: (rawValue + 1) % PanelTab.allCases.count) ?? .inspector }
+
+    /// The tab that shows `pane`, when focusing it should bring it forward.
+    init?(showing pane: Pane) {
+        switch pane {
+        case .inspector: self = .inspector
+        case .log: self = .log
+        case .map: return nil
+        }
+    }
+}
+
+/// The tab strip on the bottom edge of the tabbed panel: every tab's name, the shown one lit.
+struct TabStrip {
+    var names: [String]
+    var selected: Int
+
+    func render(into buffer: inout Buffer, area: Rect, caps: TerminalCapabilities) {
+        guard area.height >= 2, area.width > 8 else { return }
+        let y = area.bottom - 1
+        var x = buffer.set(" t:", x: area.x + 1, y: y, style: .plain.bold(), clip: area)
+        for (i, name) in names.enumerated() {
+            x = buffer.set(" ", x: x, y: y, clip: area)
+            let style: Style = i == selected ? (caps.usesColor ? Style(fg: .black, bg: .cyan, attributes: .bold) : .plain.reversed().bold())
+                                              : .plain.dim()
+            x = buffer.set(name, x: x, y: y, style: style, clip: area)
+        }
+        buffer.set(" ", x: x, y: y, clip: area)
     }
 }

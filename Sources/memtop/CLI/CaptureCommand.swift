@@ -7,9 +7,9 @@ struct CaptureCommand: ParsableCommand {
         commandName: "capture",
         abstract: "Save this machine's memory state into DIR, for 'inspect --from DIR'.",
         discussion: """
-            Copies /proc/{zoneinfo,buddyinfo,pagetypeinfo,vmstat,meminfo,iomem}, the kernel
-            release, /proc/kpageflags and /proc/kpagecount (xz-compressed) and the memory-block
-            files of /sys/devices/system/memory. Without root some files are unreadable; they
+            Copies /proc/{zoneinfo,buddyinfo,pagetypeinfo,vmstat,meminfo,iomem}, the kernel \
+            release, /proc/kpageflags and /proc/kpagecount (xz-compressed) and the memory-block \
+            files of /sys/devices/system/memory. Without root some files are unreadable; they \
             are skipped and listed on stderr.
             """)
 

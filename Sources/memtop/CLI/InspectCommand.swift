@@ -8,8 +8,9 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Report zones, memory blocks, page kinds and what-if offline verdicts.",
         discussion: """
-            Reads this machine's /proc and /sys (root is needed for page flags), or a saved copy
-            with --from. Nothing is ever written to /proc or /sys.
+            Reads this machine's /proc and /sys (root is needed for page flags), or a saved copy \
+            with --from. Nothing is ever written to /proc or /sys. The report starts with a \
+            summary: how many online blocks would offline, and what keeps the others busy.
             """)
 
     @Option(name: .customLong("from"), help: "Read a saved copy (as written by 'memtop capture DIR').")

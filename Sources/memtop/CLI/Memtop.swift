@@ -13,8 +13,23 @@ struct Memtop: ParsableCommand {
         commandName: "memtop",
         abstract: "See how Linux manages physical memory, and step memory hot-remove.",
         discussion: """
-            With no subcommand memtop opens the interactive map on a simulated machine.
-            Keys inside the map: ? or F1 for help, q to quit.
+            With no subcommand memtop opens the interactive map on a simulated machine \
+            ('memtop sim'). Keys inside the map: ? or F1 for help, q to quit; the map works \
+            from 80x24 up.
+
+            MACHINE options, for sim, offline, online and inspect --sim (details: 'memtop sim \
+            --help'): --memory SIZE, --nodes N, --cpus N, --block-size SIZE, --kernelcore \
+            SIZE|N%, --movablecore SIZE|N%, --seed N, --workload idle|light|heavy, --without FIX.
+
+            Scenarios: each fix of the 2007 hot-remove series can be switched off to show the \
+            bug it fixed, e.g. 'memtop --without memmap-roundup' or 'memtop offline 48 --without \
+            anon-vma-hold'. FIX is isolate-freed-pages-asap (a migrated page comes back as the \
+            next target: an endless loop), swapin-unmapped-skip (unmapping a page whose swap-in \
+            is in flight), anon-vma-hold (a use-after-free of the anon_vma after an exit) or \
+            memmap-roundup (garbage struct pages in a section's hole).
+
+            A real machine: 'memtop live' (the map, read-only) and 'memtop inspect' (which \
+            blocks would offline, and what stops the rest).
             """,
         version: "0.1.0",
         subcommands: [SimCommand.self, OfflineCommand.self, OnlineCommand.self,
@@ -23,6 +38,11 @@ struct Memtop: ParsableCommand {
     )
 
     static func main() {
+        let names = configuration.subcommands.map { $0.configuration.commandName ?? "" }
+        if let suggestion = CommandSuggestion.message(for: Array(CommandLine.arguments.dropFirst()), names: names) {
+            FileHandleOutput.standardError.write("memtop: " + suggestion + "\n")
+            Glibc.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

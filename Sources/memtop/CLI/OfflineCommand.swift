@@ -8,8 +8,8 @@ struct OfflineCommand: ParsableCommand {
         commandName: "offline",
         abstract: "Take memory blocks of the simulated machine offline and print the kernel's trace.",
         discussion: """
-            Exit status: 0 when every block went offline, 1 when one failed (errno and reason
-            are printed), 2 for bad input. The operation is cancelled (EINTR, "signal backoff")
+            Exit status: 0 when every block went offline, 1 when one failed (errno and reason \
+            are printed), 2 for bad input. The operation is cancelled (EINTR, "signal backoff") \
             after --max-ticks ticks, or as soon as the engine sees it make no progress.
             """)
 
@@ -48,15 +48,16 @@ struct OnlineCommand: ParsableCommand {
         commandName: "online",
         abstract: "Bring memory blocks of the simulated machine online and print the trace.",
         discussion: """
-            The simulated machine boots with every block online, so each block is first taken
+            The simulated machine boots with every block online, so each block is first taken \
             offline (quietly, as a setup step), then onlined into the zone asked for.
+
             Exit status: 0 when every block came online, 1 when one failed, 2 for bad input.
             """)
 
     @Argument(help: "Memory blocks: 12, memory12, or a range 8-11.")
     var blocks: [String]
 
-    @Option(help: "Zone to online into: movable or kernel (default: the block's default zone).")
+    @Option(help: "Zone to online into: movable, or kernel (also: normal) (default: the block's default zone).")
     var zone: String?
 
     @OptionGroup var machine: MachineOptions
@@ -66,11 +67,12 @@ struct OnlineCommand: ParsableCommand {
 
     func run() throws {
         let type: OnlineType
-        switch zone {
+        switch zone?.lowercased() {
         case nil: type = .online
         case "movable": type = .movable
-        case "kernel": type = .kernel
-        case let z?: throw ValidationError("--zone '\(z)' is not movable or kernel")
+        // online_kernel puts the block in the kernel zone, ZONE_NORMAL on x86_64.
+        case "kernel", "normal": type = .kernel
+        case let z?: throw ValidationError("--zone '\(z)' is not movable or kernel (normal)")
         }
         var m = try machine.bootMachine()
         let ids = try parseBlocks(blocks, on: m)

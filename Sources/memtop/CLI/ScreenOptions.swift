@@ -4,7 +4,7 @@ import ArgumentParser
 /// (feed `--keys`, print the final screen). One place, so `sim` and `live` behave alike,
 /// including the clear exit 2 when there is no terminal.
 struct ScreenOptions: ParsableArguments {
-    @Option(help: "Keys to feed, in DESIGN.md's notation: plain characters, <Enter>, <Esc>, <Up>, <F1>, <tick:N>, <click:X,Y>, <Resize:COLSxROWS>…")
+    @Option(help: "Keys to feed: plain characters are keys; <Enter> <Esc> <Tab> <Space> <Up> <Down> <Left> <Right> <PgUp> <PgDn> <Home> <End> <F1>..<F12> name special keys; <tick:N> lets N frames pass; <click:X,Y>, <Resize:COLSxROWS>.")
     var keys: String?
 
     @Flag(name: .customLong("dump-screen"),

@@ -29,6 +29,10 @@ enum Action: Hashable, Sendable {
     /// Repaint the whole terminal (Ctrl-L).
     case redraw
     case nextPane, previousPane
+    /// Show the next panel under the map (narrow screens fold the panels into tabs).
+    case nextTab
+    /// Move the cursor to the next page that keeps a block from going offline.
+    case nextBlocker
     case click(x: Int, y: Int)
     case wheelUp(x: Int, y: Int)
     case wheelDown(x: Int, y: Int)
@@ -47,7 +51,7 @@ enum Action: Hashable, Sendable {
         case .home: return "first"
         case .end: return "last"
         case .zoomIn: return "zoom in"
-        case .zoomOut: return "zoom out / cancel offline"
+        case .zoomOut: return "zoom out, or cancel"
         case .offline: return "offline block"
         case .online: return "online block"
         case .runPause: return "run / pause"
@@ -62,6 +66,8 @@ enum Action: Hashable, Sendable {
         case .redraw: return "redraw screen"
         case .nextPane: return "next pane"
         case .previousPane: return "previous pane"
+        case .nextTab: return "next panel tab"
+        case .nextBlocker: return "next blocking pfn"
         case .click: return "select"
         case .wheelUp: return "scroll up"
         case .wheelDown: return "scroll down"

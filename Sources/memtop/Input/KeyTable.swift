@@ -55,5 +55,7 @@ struct KeyTable: Sendable {
         (.char("r"), .refresh),
         (.char("\u{0c}"), .redraw),
         (.tab, .nextPane), (.backTab, .previousPane),
+        (.char("t"), .nextTab),
+        (.char("b"), .nextBlocker),
     ])
 }

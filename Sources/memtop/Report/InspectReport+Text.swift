@@ -10,6 +10,8 @@ extension InspectReport {
         }
         out.append(header)
         out.append("")
+        out.append("Summary: " + VerdictSummary(self).text)
+        out.append("")
         out.append("Zones")
         out.append(Self.row(["node", "zone", "start_pfn", "spanned", "present", "managed", "free"],
                             widths: [4, -8, 10, 10, 10, 10, 10]))
@@ -49,6 +51,9 @@ extension InspectReport {
     static func verdict(_ block: Block) -> String {
         switch block.offlinable {
         case true?:
+            if VerdictSummary.verdict(of: block) == .notVerified {
+                return "would offline, not yet verified (\(block.pages?.uninit ?? 0) pages never initialised)"
+            }
             return "would offline"
         case false?:
             let shown = block.blockers.prefix(2).map { blocker in

@@ -164,5 +164,10 @@ struct InspectReport: Codable, Equatable, Sendable {
         try c.encode(zones, forKey: .zones)
         try c.encode(blocks, forKey: .blocks)
         try c.encode(unavailable, forKey: .unavailable)
+        var extra = encoder.container(keyedBy: SummaryKey.self)
+        try extra.encode(VerdictSummary(self), forKey: .summary)
     }
+
+    /// The verdict summary is derived, so it is written but never read back.
+    enum SummaryKey: String, CodingKey { case summary }
 }

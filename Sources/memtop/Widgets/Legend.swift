@@ -7,12 +7,18 @@ struct Legend {
     var names: [Int: String] = [:]
     /// A line that replaces the rule below the swatches (live mode: why a mode is unavailable).
     var note: String? = nil
+    /// Half cells a block has in the overview (`OverviewLayout.segmentsPerBlock`).
+    var segmentsPerBlock = 6
+    /// Pages a cell of the zoomed map holds (`ZoomLayout.pagesPerCell`).
+    var pagesPerCell = 2
+    /// The states to list, when only some occur (the verdict mode's busy reasons).
+    var shown: Set<Int>? = nil
 
     func render(into buffer: inout Buffer, area: Rect, caps: TerminalCapabilities) {
         guard !area.isEmpty else { return }
         var x = area.x, y = area.y
         x = buffer.set("colours: \(mode.title) (c) ", x: x, y: y, style: .plain.bold(), clip: area)
-        for (index, state) in mode.states.enumerated() where state != MapState.hole {
+        for (index, state) in mode.states.enumerated() where state != MapState.hole && shown?.contains(index) != false {
             let name = names[index] ?? state.name
             let width = name.count + 3
             if x + width > area.right { x = area.x + 2; y += 1 }
@@ -28,6 +34,8 @@ struct Legend {
     func rule(caps: TerminalCapabilities) -> String {
         let winners = mode.states.filter(\.wins).map(\.name)
         switch zoom {
+        case .block where pagesPerCell == 1:
+            return "each page its own cell; \(caps.utf8 ? "◆" : "+") cursor, S/T migration source/target"
         case .block:
             return caps.halfBlocks
                 ? "a cell = 2 pages (top even pfn); ◆ cursor, S/T migration source/target"
@@ -39,7 +47,8 @@ struct Legend {
             case 1: win = ", but any \(winners[0]) page wins"
             default: win = ", but any isolated page wins (most urgent first)"
             }
-            return "a half cell = 1/\(OverviewLayout.segmentsPerBlock) of a block: its most common state\(win)"
+            if mode == .verdict { return "a block = its what-if offline verdict; b jumps to the next blocking pfn" }
+            return "a half cell = 1/\(segmentsPerBlock) of a block: its most common state\(win)"
         }
     }
 }

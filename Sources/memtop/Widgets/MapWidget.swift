@@ -14,6 +14,8 @@ struct MapWidget {
     /// "node1 Normal" for a pfn: where a migration target lives.
     var place: (PFN) -> String?
     var focused: Bool
+    /// The verdict colour mode's block verdicts (needed in that mode only).
+    var verdicts: VerdictColouring? = nil
 
     func render(into buffer: inout Buffer, area: Rect, caps: TerminalCapabilities) {
         let title = zoom == .overview ? "map: whole machine" : "map: \(blocks[cursorBlock].id), every page"
@@ -25,7 +27,7 @@ struct MapWidget {
     // MARK: the whole machine
 
     func renderOverview(into buffer: inout Buffer, _ inside: Rect, caps: TerminalCapabilities) {
-        let layout = OverviewLayout(blocks: blocks, width: inside.width)
+        let layout = OverviewLayout(blocks: blocks, width: inside.width, height: inside.height)
         let geometry = source.geometry
         // The header explains the id styles with samples drawn in those very styles.
         var hx = buffer.set("\(blocks.count) blocks of \(ByteText.size(geometry.blockBytes)).  ids:", x: inside.x, y: inside.y,
@@ -40,17 +42,18 @@ struct MapWidget {
             hx = buffer.set(" ", x: hx, y: inside.y, clip: inside)
             hx = buffer.set(name, x: hx, y: inside.y, style: style, clip: inside)
         }
-        let visible = max(1, (inside.height - 1) / 2)
+        let visible = max(1, (inside.height - 1) / layout.rowLines)
         let cursorRow = layout.positions[cursorBlock].row
         let first = OverviewLayout.firstRow(cursorRow: cursorRow, visibleRows: visible)
-        let tiles = mode.tiles(source, blocks: blocks)
+        let tiles = (mode == .verdict ? verdicts?.tiles(blocks, segmentsPerBlock: layout.segmentsPerBlock) : nil)
+            ?? mode.tiles(source, blocks: blocks, segmentsPerBlock: layout.segmentsPerBlock)
         let states = mode.states
         let markBlocks = marks.map { m in (source: source.geometry.block(of: m.source).raw,
                                            target: m.target.map { source.geometry.block(of: $0).raw }) }
         func y(ofRow row: Int) -> Int? {
             let line = row - first
             guard line >= 0, line < visible else { return nil }
-            return inside.y + 1 + 2 * line
+            return inside.y + 1 + layout.rowLines * line
         }
         for label in layout.labels {
             guard let top = y(ofRow: label.row) else { continue }
@@ -60,16 +63,17 @@ struct MapWidget {
         for (i, tile) in tiles.enumerated() {
             let position = layout.positions[i]
             guard let top = y(ofRow: position.row) else { continue }
-            let x = inside.x + OverviewLayout.labelWidth + position.column * OverviewLayout.tileWidth
+            let x = inside.x + OverviewLayout.labelWidth + position.column * layout.tileWidth
             let id = String(tile.block.id.raw % 1000)
-            let idText = String(repeating: " ", count: max(0, OverviewLayout.tileCells - id.count)) + id
+            let idText = String(repeating: " ", count: max(0, layout.tileCells - id.count)) + id
             buffer.set(idText, x: x, y: top, style: idStyle(state: tile.block.state, cursor: i == cursorBlock, target: markBlocks?.target == i, caps: caps), clip: inside)
-            for c in 0..<OverviewLayout.tileCells {
+            // Cells left to right, then the next line of the tile: pfn order.
+            for c in 0..<layout.tileCells * layout.tileLines {
                 var cell = pairCell(top: states[tile.segments[2 * c]].swatch,
                                     bottom: states[tile.segments[2 * c + 1]].swatch, caps: caps)
                 let segment = tile.block.pfns
-                let lower = segment.lowerBound.raw + 2 * c * segment.pageCount / OverviewLayout.segmentsPerBlock
-                let upper = segment.lowerBound.raw + (2 * c + 2) * segment.pageCount / OverviewLayout.segmentsPerBlock
+                let lower = segment.lowerBound.raw + 2 * c * segment.pageCount / layout.segmentsPerBlock
+                let upper = segment.lowerBound.raw + (2 * c + 2) * segment.pageCount / layout.segmentsPerBlock
                 if let m = marks, markBlocks != nil {
                     if let t = m.target, (lower..<upper).contains(t.raw) {
                         cell = MarkGlyph.target.cell(caps: caps)
@@ -77,7 +81,7 @@ struct MapWidget {
                         cell = MarkGlyph.source.cell(caps: caps)
                     }
                 }
-                buffer[x: x + c, y: top + 1] = cell
+                buffer[x: x + c % layout.tileCells, y: top + 1 + c / layout.tileCells] = cell
             }
         }
         if layout.rows > visible {
@@ -109,7 +113,8 @@ struct MapWidget {
 
     func renderBlock(into buffer: inout Buffer, _ inside: Rect, caps: TerminalCapabilities) {
         let block = blocks[cursorBlock]
-        let zoomLayout = ZoomLayout(geometry: source.geometry, width: inside.width, endPFN: blocks.last?.pfns.upperBound ?? PFN(0))
+        let zoomLayout = ZoomLayout(geometry: source.geometry, width: inside.width, height: inside.height - 2,
+                                    endPFN: blocks.last?.pfns.upperBound ?? PFN(0))
         let where_ = block.multizone ? "multizone" : block.zone.map(\.description) ?? "no zone"
         let header = "\(block.id) pfn \(block.pfns.lowerBound)-\(block.pfns.upperBound) \(block.node) \(where_) \(block.state.rawValue); "
             + "\(zoomLayout.pagesPerRow) pages a row"
@@ -120,7 +125,12 @@ struct MapWidget {
         buffer.set(secondLine(zoomLayout, first: first, visible: visible), x: inside.x, y: inside.y + 1,
                    style: marks == nil ? .plain.dim() : .plain.bold(), clip: inside)
         let states = mode.states
+        func state(_ pfn: Int, _ page: PageView) -> Int {
+            guard mode == .verdict, let verdicts else { return mode.state(of: page) }
+            return verdicts.state(of: PFN(pfn), page: page, block: cursorBlock)
+        }
         let gap = Cell(caps.utf8 ? "│" : "|", style: .plain.dim())
+        let perCell = zoomLayout.pagesPerCell
         for row in first..<min(zoomLayout.rows, first + visible) {
             let y = inside.y + 2 + row - first
             let rowStart = block.pfns.lowerBound.raw + row * zoomLayout.pagesPerRow
@@ -128,23 +138,30 @@ struct MapWidget {
             if row == cursorRow { labelStyle = labelStyle.reversed() }
             buffer.set(PFN(rowStart).description, x: inside.x, y: y, style: labelStyle, clip: inside)
             let x0 = inside.x + zoomLayout.labelWidth
-            for offset in stride(from: 0, to: zoomLayout.pagesPerRow, by: 2) {
+            for offset in stride(from: 0, to: zoomLayout.pagesPerRow, by: perCell) {
                 let p = rowStart + offset
                 guard p < block.pfns.upperBound.raw else { break }
                 let x = x0 + zoomLayout.column(ofOffsetInRow: offset)
                 if offset > 0 && offset % zoomLayout.pagesPerPageblock == 0 { buffer[x: x - 1, y: y] = gap }
-                let top = source.page(PFN(p)), bottom = p + 1 < block.pfns.upperBound.raw ? source.page(PFN(p + 1)) : nil
-                var cell = pairCell(top: states[mode.state(of: top)].swatch,
-                                    bottom: bottom.map { states[mode.state(of: $0)].swatch } ?? .empty, caps: caps)
+                let top = source.page(PFN(p))
+                let bottom = perCell == 1 ? top : (p + 1 < block.pfns.upperBound.raw ? source.page(PFN(p + 1)) : nil)
+                let topState = state(p, top)
+                let bottomSwatch = bottom.map { states[perCell == 1 ? topState : state(p + 1, $0)].swatch } ?? .empty
+                var cell = pairCell(top: states[topState].swatch, bottom: bottomSwatch, caps: caps)
+                let covered = p..<(p + perCell)
                 if let m = marks {
-                    if let t = m.target, t.raw == p || t.raw == p + 1 { cell = MarkGlyph.target.cell(caps: caps) }
-                    if m.source.raw == p || m.source.raw == p + 1 { cell = MarkGlyph.source.cell(caps: caps) }
+                    if let t = m.target, covered.contains(t.raw) { cell = MarkGlyph.target.cell(caps: caps) }
+                    if covered.contains(m.source.raw) { cell = MarkGlyph.source.cell(caps: caps) }
                 }
-                if cursorPFN.raw == p || cursorPFN.raw == p + 1 {
-                    let under = cursorPFN.raw == p ? top : (bottom ?? top)
-                    cell = MarkGlyph.cursor(states[mode.state(of: under)].swatch, caps: caps)
+                if covered.contains(cursorPFN.raw) {
+                    let under = cursorPFN.raw == p ? topState : bottom.map { state(p + 1, $0) } ?? topState
+                    cell = MarkGlyph.cursor(states[under].swatch, caps: caps)
                 }
                 buffer[x: x, y: y] = cell
+                // A wide page repeats its colour; the cursor and the marks stay one glyph.
+                if zoomLayout.cellWidth == 2 {
+                    buffer[x: x + 1, y: y] = pairCell(top: states[topState].swatch, bottom: bottomSwatch, caps: caps)
+                }
             }
         }
     }
@@ -165,6 +182,8 @@ struct MapWidget {
         if zoomLayout.rows > visible {
             return "rows \(first + 1)-\(min(zoomLayout.rows, first + visible)) of \(zoomLayout.rows): PgUp/PgDn scroll"
         }
+        if zoomLayout.cellWidth == 2 { return "two cells a page; pageblocks of \(zoomLayout.pagesPerPageblock) pages" }
+        if zoomLayout.pagesPerCell == 1 { return "a cell: one page; pageblocks of \(zoomLayout.pagesPerPageblock) pages" }
         return "a cell: even pfn on top, the next below; pageblocks of \(zoomLayout.pagesPerPageblock) pages"
     }
 }

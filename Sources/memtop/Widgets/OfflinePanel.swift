@@ -16,18 +16,23 @@ struct OfflinePanel {
         case nil: title = "hot-plug"
         }
         let inside = buffer.drawBorder(area, title: title, caps: caps)
-        var y = inside.y
-        func line(_ text: String, _ style: Style = .plain) {
-            guard y < inside.bottom else { return }
-            buffer.set(text, x: inside.x, y: y, style: style, clip: inside)
-            y += 1
+        for (i, line) in lines(width: inside.width, height: inside.height, caps: caps).prefix(inside.height).enumerated() {
+            buffer.set(line.text, x: inside.x, y: inside.y + i, style: line.style, clip: inside)
         }
+    }
+
+    /// The panel's lines. When they do not fit `height` (a narrow screen's tab), the phases
+    /// already done fold into one line, and a finished operation's result comes first.
+    func lines(width: Int, height: Int, caps: TerminalCapabilities) -> [(text: String, style: Style)] {
+        var phaseLines: [(text: String, style: Style)] = []
+        var lines: [(text: String, style: Style)] = []
+        func line(_ text: String, _ style: Style = .plain) { lines.append((text, style)) }
         guard let op = operation else {
             line("Nothing in flight.", .plain.bold())
             line("o offlines the block under the cursor;")
             line("these phases light up as it runs:")
             for phase in HotplugPhase.offlinePhases { line("  " + phase.kernelName, .plain.dim()) }
-            return
+            return lines
         }
         let done = caps.utf8 ? "✓" : "*", current = caps.utf8 ? "▶" : ">"
         var phases = op.phases
@@ -53,6 +58,7 @@ struct OfflinePanel {
                 line("  \(phase.kernelName)")
             }
         }
+        swap(&phaseLines, &lines)
         line("pageblocks isolated \(op.isolatedPageblocks)/\(pageblocksPerBlock)")
         line("off LRU \(op.pagesIsolated)  migrated \(op.migrated)  failed \(op.failedMigrations)")
         line("retries \(op.retries)  pass \(op.pass)  ticks \(op.ticks)")
@@ -60,18 +66,30 @@ struct OfflinePanel {
             line("signal pending: backs off at next check", .plain.bold())
         }
         if let stall = op.stall, !op.isFinished {
-            for text in wrap("no progress: " + stall, width: inside.width) { line(text, Style(fg: .brightRed, attributes: .bold)) }
+            for text in wrap("no progress: " + stall, width: width) { line(text, Style(fg: .brightRed, attributes: .bold)) }
         }
+        var resultLines: [(text: String, style: Style)] = []
         if let result = op.result {
             let outcome = EventText.outcome(op)
             let style: Style = result.outcome == .failed
                 ? (caps.usesColor ? Style(fg: .brightRed, attributes: .bold) : .plain.bold().underlined())
                 : (caps.usesColor ? Style(fg: .brightGreen, attributes: .bold) : .plain.bold())
-            for text in wrap("result: " + outcome, width: inside.width) { line(text, style) }
+            for text in wrap("result: " + outcome, width: width) { resultLines.append((text, style)) }
             if let message = op.messages.last {
-                for text in wrap("dmesg: " + message, width: inside.width) { line(text, .plain.dim()) }
+                for text in wrap("dmesg: " + message, width: width) { resultLines.append((text, .plain.dim())) }
             }
         }
+        if phaseLines.count + lines.count + resultLines.count <= height { return phaseLines + lines + resultLines }
+        // Fold the leading phases that are done into one line.
+        let doneCount = phaseLines.prefix { $0.text.hasPrefix(done) }.count
+        if doneCount > 1 {
+            phaseLines = [("\(done) \(doneCount) phases done", Style.plain.dim())] + phaseLines.dropFirst(doneCount)
+        }
+        // Then the phases still to come, last first, while it does not fit.
+        while phaseLines.count + lines.count + resultLines.count > height, let last = phaseLines.last, last.text.hasPrefix("  ") {
+            phaseLines.removeLast()
+        }
+        return resultLines + phaseLines + lines
     }
 
     private var block: String {

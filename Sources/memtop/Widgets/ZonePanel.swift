@@ -2,8 +2,16 @@ import MemEngine
 
 /// The side panel: the selected zone's counters, a buddyinfo table (order x migratetype),
 /// pageblocks per migratetype, per-cpu lists and the node's LRU sizes.
+///
+/// Every count sits in a fixed column and is written with a unit when it is long
+/// (`CountText`), so that no number is ever cut, from a teaching machine to a terabyte.
 struct ZonePanel {
     var stats: ZoneStats?
+
+    /// Columns of a counter: "5.5M", "14.1k", "99999".
+    static let countWidth = 5
+
+    typealias Line = [(text: String, style: Style)]
 
     func render(into buffer: inout Buffer, area: Rect, caps: TerminalCapabilities) {
         guard let s = stats else {
@@ -12,52 +20,64 @@ struct ZonePanel {
             return
         }
         let inside = buffer.drawBorder(area, title: "zone: \(s.node) \(s.name)", caps: caps)
-        var lines: [[(String, Style)]] = []
+        for (i, line) in Self.lines(s, width: inside.width).prefix(inside.height).enumerated() {
+            var x = inside.x
+            for (text, style) in line { x = buffer.set(text, x: x, y: inside.y + i, style: style, clip: inside) }
+        }
+    }
+
+    /// The panel's lines for a panel `width` columns wide inside.
+    static func lines(_ s: ZoneStats, width: Int) -> [Line] {
+        func n(_ value: Int) -> String { CountText.column(value, width: countWidth) }
+        func bare(_ value: Int) -> String { CountText.compact(value, width: countWidth) }
+        var lines: [Line] = []
         func plain(_ text: String) { lines.append([(text, .plain)]) }
-        plain("free \(s.freePages)  managed \(s.managed)  present \(s.present)")
-        plain("span \(s.startPFN)+\(s.spanned)  wmark \(s.watermarks.map(String.init).joined(separator: "/"))")
-        if let buddy = s.buddy { lines += buddyTable(buddy, width: inside.width) }
+        plain("free \(n(s.freePages))  managed \(n(s.managed))  present \(n(s.present))")
+        lines.append([("span ", .plain.dim()), ("\(s.startPFN)+\(bare(s.spanned))", .plain),
+                      ("  wmark ", .plain.dim()), (s.watermarks.map(bare).joined(separator: "/"), .plain)])
+        if let buddy = s.buddy { lines += buddyTable(buddy, width: width) }
         if let pb = s.pageblocks {
-            var row: [(String, Style)] = [("pageblocks ", .plain.dim())]
+            var row: Line = [("pageblocks", .plain.dim())]
             for mt in MigrateType.allCases where pb[mt.rawValue] > 0 || mt == .isolate {
                 let style: Style = mt == .isolate && pb[mt.rawValue] > 0 ? .plain.bold().reversed() : .plain
-                row.append(("\(Self.short(mt)) \(pb[mt.rawValue]) ", style))
+                row.append((" \(short(mt)) \(bare(pb[mt.rawValue]))", style))
             }
             lines.append(row)
         }
         if let summary = s.pcpSummary {
             lines.append([("pcp ", .plain.dim()), (summary, .plain)])
         } else {
-            let pcp = s.perCPU.map { "\($0.count)" }.joined(separator: " ")
             let first = s.perCPU.first
-            lines.append([("pcp ", .plain.dim()), ("\(pcp)", .plain),
-                          ("  high \(first?.high ?? 0) batch \(first?.batch ?? 0)", first?.high == 0 ? .plain.bold() : .plain.dim())])
+            let limits = ("  high \(bare(first?.high ?? 0)) batch \(bare(first?.batch ?? 0))", first?.high == 0 ? Style.plain.bold() : .plain.dim())
+            let each = s.perCPU.map { bare($0.count) }.joined(separator: " ")
+            // Every cpu's list while they fit; on a machine with many cpus, their sum.
+            let counts = 4 + each.count + limits.0.count <= width
+                ? each : "\(bare(s.perCPU.reduce(0) { $0 + $1.count })) on \(s.perCPU.count) cpus"
+            lines.append([("pcp ", .plain.dim()), (counts, .plain), limits])
         }
         let lru = s.lru
         lines.append([("LRU inact/act ", .plain.dim()),
-                      ("anon \(lru[0])/\(lru[1]) file \(lru[2])/\(lru[3])", .plain)])
-        lines.append([("unevictable \(lru[4])  ", .plain),
-                      ("isolated anon \(s.isolatedAnon) file \(s.isolatedFile)",
+                      ("anon \(n(lru[0]))/\(n(lru[1])) file \(n(lru[2]))/\(n(lru[3]))", .plain)])
+        lines.append([("unevictable \(n(lru[4]))  ", .plain),
+                      ("isolated anon \(bare(s.isolatedAnon)) file \(bare(s.isolatedFile))",
                        s.isolatedAnon + s.isolatedFile > 0 ? .plain.bold() : .plain)])
-        for (i, line) in lines.prefix(inside.height).enumerated() {
-            var x = inside.x
-            for (text, style) in line { x = buffer.set(text, x: x, y: inside.y + i, style: style, clip: inside) }
-        }
+        return lines
     }
 
-    /// buddyinfo by migratetype: a header of orders, a row per migratetype with free blocks.
-    private func buddyTable(_ buddy: [[Int]], width: Int) -> [[(String, Style)]] {
+    /// buddyinfo by migratetype: a header of orders, a row per migratetype with free blocks,
+    /// each in a column of 5 (4 on a narrow panel: "999", "14k").
+    private static func buddyTable(_ buddy: [[Int]], width: Int) -> [Line] {
         let orders = buddy.count
-        let column = max(3, min(5, (width - 3) / max(1, orders)))
+        let column = 3 + orders * 5 <= width ? 5 : 4
         var header = "ord"
-        for o in 0..<orders { header += Self.pad("\(o)", column) }
-        var rows: [[(String, Style)]] = [[(header, .plain.dim())]]
+        for o in 0..<orders { header += pad("\(o)", column) }
+        var rows: [Line] = [[(header, .plain.dim())]]
         for mt in MigrateType.allCases {
             let counts = buddy.map { $0[mt.rawValue] }
             // HighAtomic and CMA only when they hold something; Isolate always (it is the point).
             if (mt == .highAtomic || mt == .cma) && counts.allSatisfy({ $0 == 0 }) { continue }
-            var text = String(Self.short(mt).prefix(3))
-            for n in counts { text += Self.pad(n == 0 ? "." : Self.compact(n, width: column - 1), column) }
+            var text = short(mt)
+            for n in counts { text += pad(n == 0 ? "." : CountText.compact(n, width: column - 1), column) }
             let busy = mt == .isolate && counts.contains { $0 > 0 }
             rows.append([(text, busy ? .plain.bold() : .plain)])
         }
@@ -77,13 +97,5 @@ struct ZonePanel {
 
     static func pad(_ text: String, _ width: Int) -> String {
         String(repeating: " ", count: max(0, width - text.count)) + text
-    }
-
-    /// A count in at most `width` characters: 1234 as "1.2k" when it does not fit.
-    static func compact(_ n: Int, width: Int) -> String {
-        let plain = String(n)
-        if plain.count <= width { return plain }
-        if n < 1_000_000 { return "\(n / 1000)k" }
-        return "\(n / 1_000_000)M"
     }
 }

@@ -35,7 +35,7 @@ struct AppColourModeTests {
         try? machine.startOffline([BlockID(48)])
         while machine.operation?.isolatedPageblocks == 0 { machine.step() }
         let source = SimulatedMemory(machine: machine)
-        let tiles = ColourMode.migratetype.tiles(source, blocks: source.blockViews)
+        let tiles = ColourMode.migratetype.tiles(source, blocks: source.blockViews, segmentsPerBlock: 6)
         #expect(tiles[48].segments.first == MigrateType.isolate.rawValue)
     }
 }

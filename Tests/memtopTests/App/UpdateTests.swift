@@ -56,15 +56,15 @@ struct AppUpdateTests {
         #expect(app.cursorPFN == base)
     }
 
-    @Test("c cycles through the five colour modes and back")
+    @Test("c cycles through the six colour modes and back")
     func colourModes() {
         var app = AppFixture.app()
         var seen: [ColourMode] = []
-        for _ in 0..<5 {
+        for _ in 0..<6 {
             seen.append(app.mode)
             _ = AppFixture.press(&app, "c")
         }
-        #expect(seen == [.zone, .migratetype, .isolation, .lru, .kind])
+        #expect(seen == [.zone, .migratetype, .isolation, .lru, .kind, .verdict])
         #expect(app.mode == .zone)
     }
 
@@ -195,17 +195,19 @@ struct AppUpdateTests {
 
     @Test("a click selects the block under it; a second click zooms; the wheel zooms out")
     func mouse() {
-        var app = AppFixture.app()
+        // Wide enough that a zoomed block fits the map, so that the wheel zooms out.
+        var app = AppFixture.app(size: Size(cols: 160, rows: 50))
         let inside = app.layout.map.inset()
         // Block 1's tile: the second tile row, first column, its cells line.
-        let x = inside.x + OverviewLayout.labelWidth + 1, y = inside.y + 1 + 2 + 1
+        let overview = OverviewLayout(blocks: app.mapBlocks, width: inside.width, height: inside.height)
+        let x = inside.x + OverviewLayout.labelWidth + 1, y = inside.y + 1 + overview.rowLines + 1
         _ = app.update(.key(.click(x: x, y: y)))
         #expect(app.cursorBlock == 1)
         _ = app.update(.key(.click(x: x, y: y)))
         #expect(app.zoom == .block)
         let page = inside.y + 2
         _ = app.update(.key(.click(x: inside.x + app.zoomLayout.labelWidth + 3, y: page)))
-        #expect(app.cursorPFN == app.machine.pfnRange(of: BlockID(1)).lowerBound + 6)
+        #expect(app.cursorPFN == app.machine.pfnRange(of: BlockID(1)).lowerBound + (app.zoomLayout.offset(atColumn: 3) ?? -1))
         _ = app.update(.key(.wheelDown(x: x, y: y)))
         #expect(app.zoom == .overview)
     }

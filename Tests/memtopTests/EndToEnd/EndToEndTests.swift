@@ -50,9 +50,12 @@ struct EndToEndTests {
         #expect(coloured.contains("\u{1b}["), "no SGR sequences in the pane")
     }
 
-    @Test("move to a ZONE_MOVABLE block, o offlines it: the panel shows the result, the block is offline")
-    func offline() throws {
-        let tmux = try Self.start(cols: 120, rows: 40)
+    /// The sizes the main journeys run at: the usual default terminal (tabbed panels) and a wide one.
+    static let sizes = [(80, 24), (120, 40)]
+
+    @Test("move to a ZONE_MOVABLE block, o offlines it: the panel shows the result, the block is offline", arguments: sizes)
+    func offline(cols: Int, rows: Int) throws {
+        let tmux = try Self.start(cols: cols, rows: rows)
         defer { tmux.kill() }
         try tmux.waitFor("map: whole machine")
         // The cursor starts on memory48, the first Movable block; l moves to memory49.
@@ -60,7 +63,10 @@ struct EndToEndTests {
         try tmux.waitFor("inspector: memory49")
         try tmux.sendKeys("+", "+", "+", "+", "+", "+", "o")
         let pane = try tmux.waitFor("result: offlined memory49", timeout: .seconds(8))
-        #expect(pane.contains("✓ __offline_isolated_pages"))
+        // The wide panel lists every phase; the narrow tab folds those done into one line.
+        #expect(pane.contains(cols < 120 ? "phases done" : "✓ __offline_isolated_pages"))
+        // On the narrow screen the hot-plug tab came forward with o; t brings the inspector back.
+        if cols < 120 { try tmux.sendKeys("t") }
         try tmux.waitFor("memory49 offline")
     }
 
@@ -81,14 +87,14 @@ struct EndToEndTests {
         try tmux.waitFor("memory48 online")
     }
 
-    @Test("zoom in shows every page; c cycles colours; ? opens help and a key closes it")
-    func keys() throws {
-        let tmux = try Self.start(cols: 120, rows: 40)
+    @Test("zoom in shows every page; c cycles colours; ? opens help and a key closes it", arguments: sizes)
+    func keys(cols: Int, rows: Int) throws {
+        let tmux = try Self.start(cols: cols, rows: rows)
         defer { tmux.kill() }
         try tmux.waitFor("map: whole machine")
         try tmux.sendKeys("Enter")
         try tmux.waitFor("map: memory48, every page")
-        try tmux.waitFor("0x18780")
+        try tmux.waitFor("pages a row")
         try tmux.sendKeys("c")
         try tmux.waitFor("colours: migratetype")
         try tmux.sendKeys("?")
@@ -97,7 +103,7 @@ struct EndToEndTests {
         try tmux.waitUntil("help to close") { !$0.contains("help: every key") }
     }
 
-    @Test("a resize during the animation redraws; below 100x30 the too-small screen; back again the map")
+    @Test("a resize during the animation redraws; at 80x24 the tabbed layout; below it the too-small screen; back again the map")
     func resize() throws {
         let tmux = try Self.start(cols: 120, rows: 40)
         defer { tmux.kill() }
@@ -108,9 +114,11 @@ struct EndToEndTests {
         try tmux.waitUntil("a 110-column redraw") { pane in
             pane.split(separator: "\n").first { $0.contains("┐") }.map { $0.count == 110 } ?? false
         }
+        try tmux.resize(cols: 80, rows: 24)
+        try tmux.waitFor("t: inspector log zone hot-plug")
         try tmux.resize(cols: 60, rows: 20)
         let small = try tmux.waitFor("Terminal too small")
-        #expect(small.contains("60x20, need 100x30"))
+        #expect(small.contains("60x20, need 80x24"))
         try tmux.resize(cols: 120, rows: 40)
         try tmux.waitFor("map: whole machine")
     }
@@ -185,7 +193,10 @@ struct EndToEndHeadlessTests {
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.count == 24)
         #expect(lines.allSatisfy { $0.count <= 80 })
-        #expect(result.stdout.contains("Terminal too small"), "80x24 is below the minimum")
+        #expect(result.stdout.contains("map: whole machine"), "80x24 is the smallest screen memtop draws")
+        #expect(result.stdout.contains("t: inspector log zone hot-plug"), "with the panels as tabs")
+        let small = try Self.runMemtop(["--dump-screen", "--size", "79x24"])
+        #expect(small.stdout.contains("Terminal too small"), "79x24 is below the minimum")
         let full = try Self.runMemtop(["--keys", "l<Enter>", "--dump-screen"])
         #expect(full.stdout.contains("map: memory49, every page"))
         #expect(full.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().count == 40)

@@ -9,19 +9,22 @@ import Testing
 struct LiveEndToEndTests {
     static let capture = LiveFixtures.firecracker
 
-    @Test("in tmux on the capture: move, zoom, o runs the simulated offline to a result, q back, q quits restored",
+    @Test("in tmux on the capture: verdict colours, move, zoom, o runs the simulated offline to a result, q back, q quits restored",
           .enabled(if: Tmux.isAvailable, "tmux is not installed"),
-          .enabled(if: LiveFixtures.hasCapture, "capture absent: ../shared/captures/firecracker-6.18-idle"))
-    func tmux() throws {
-        let tmux = try EndToEndTests.start("live --from '\(Self.capture)'", cols: 120, rows: 40)
+          .enabled(if: LiveFixtures.hasCapture, "capture absent: ../shared/captures/firecracker-6.18-idle"),
+          arguments: EndToEndTests.sizes)
+    func tmux(cols: Int, rows: Int) throws {
+        let tmux = try EndToEndTests.start("live --from '\(Self.capture)'", cols: cols, rows: rows)
         defer { tmux.kill() }
-        try tmux.waitFor("saved copy of 6.18.44-fc-v595, read-only", timeout: .seconds(30))
+        let first = try tmux.waitFor("colours: offline verdict", timeout: .seconds(30))
+        #expect(first.contains("would offline"))
+        if cols >= 120 { #expect(first.contains("saved copy of 6.18.44-fc-v595, read-only")) }
         try tmux.sendKeys("Right", "Right")
         try tmux.waitFor("inspector: memory2 (what-if offline)")
         try tmux.sendKeys("Enter")
         try tmux.waitFor("map: memory2, every page")
         try tmux.sendKeys("Escape", "o")
-        try tmux.waitFor("SIMULATION of offlining live memory2")
+        if cols >= 120 { try tmux.waitFor("SIMULATION of offlining live") }
         try tmux.waitFor("result: offlined", timeout: .seconds(20))
         try tmux.sendKeys("q")
         try tmux.waitFor("back to the live view")

@@ -35,7 +35,12 @@ struct LiveAppTests {
         #expect(census.pages == 32768)
         let screen = Self.screen(app)
         #expect(screen.contains("saved copy of 6.18.44-fc-v595, read-only"))
-        #expect(screen.contains("never initialised") && screen.contains("no flags (kernel, pcp)"))
+        #expect(screen.contains("colours: offline verdict"), "live mode starts on the verdicts")
+        var kinds = app
+        _ = AppFixture.press(&kinds, "ccccc")
+        #expect(kinds.mode == .kind)
+        let kindScreen = Self.screen(kinds)
+        #expect(kindScreen.contains("never initialised") && kindScreen.contains("no flags (kernel, pcp)"))
         #expect(screen.contains("what /proc cannot show"))
     }
 
@@ -129,9 +134,10 @@ struct LiveAppTests {
         app.cursorBlock = 0
         let inside = app.layout.map.inset()
         // Block 1's tile, its cells line (the line under the tile row's ids).
-        let tile = OverviewLayout(blocks: app.memory.blockViews, width: inside.width).positions[1]
-        let x = inside.x + OverviewLayout.labelWidth + tile.column * OverviewLayout.tileWidth + 1
-        let y = inside.y + 1 + 2 * tile.row + 1
+        let overview = OverviewLayout(blocks: app.memory.blockViews, width: inside.width, height: inside.height)
+        let tile = overview.positions[1]
+        let x = inside.x + OverviewLayout.labelWidth + tile.column * overview.tileWidth + 1
+        let y = inside.y + 1 + overview.rowLines * tile.row + 1
         #expect(MapHit.at(x: x, y: y, in: app) == .block(1))
         #expect(app.update(.key(.click(x: x, y: y))).isEmpty)
         #expect(app.cursorBlock == 1)
@@ -155,6 +161,7 @@ struct LiveAppTests {
         app.cursorBlock = try Self.index(of: 41, in: app)
         _ = app.update(.key(.char("o")))
         let sim = try #require(app.simulation)
+        #expect(sim.keyBarEntries.contains { $0.key == "q" && $0.label == "Back to live" }, "q returns to the live view, and says so")
         #expect(sim.machineLabel.contains("SIMULATION of offlining live memory41"))
         #expect(sim.log.contains { $0.text.contains("nothing is written to /sys") })
         for _ in 0..<400 where app.simulation?.machine.operation?.isFinished == false { _ = app.update(.tick) }

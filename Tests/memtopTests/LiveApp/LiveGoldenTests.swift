@@ -6,23 +6,25 @@ import Testing
 /// golden files next to the other screens. `MEMTOP_RECORD_GOLDEN=1` re-records them.
 @Suite("Live golden screens", .enabled(if: LiveFixtures.hasCapture, "capture absent: ../shared/captures/firecracker-6.18-idle"))
 struct LiveGoldenTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Golden").appendingPathComponent("Screens")
+    static var directory: URL { GoldenFile.directory }
 
-    @Test("a Normal block of the capture: verdict with blocking pfns; then zoomed with the LRU colours")
+    /// To block 40, a Normal block with blockers.
+    static let toNormal = "<Down><Down><Right><Right><Right><Right><Right><Right><Right><Right>"
+
+    static func check(_ name: String, keys: String, size: Size = .headlessDefault, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let run = runHeadless(LiveAppTests.loaded, events: try KeyNotation.parse(keys), size: size, caps: AppFixture.colour)
+        try GoldenFile.check(GoldenFile.name(name, size), run.screen, sourceLocation: sourceLocation)
+    }
+
+    @Test("a Normal block of the capture: verdict with blocking pfns; then zoomed with the LRU colours; b on the next blocker")
     func capture() throws {
-        let app = LiveAppTests.loaded
-        for (name, keys) in [("live-overview", "<Down><Down><Right><Right><Right><Right><Right><Right><Right><Right>"),
-                             ("live-zoomed-lru", "<Down><Down><Right><Right><Right><Right><Right><Right><Right><Right>cccc<Enter><Down><Right>")] {
-            let run = runHeadless(app, events: try KeyNotation.parse(keys), size: .headlessDefault, caps: AppFixture.colour)
-            let text = run.screen.lines.joined(separator: "\n") + "\n"
-            let file = Self.directory.appendingPathComponent(name + ".txt")
-            if AppGoldenScreenTests.recording {
-                try text.write(to: file, atomically: true, encoding: .utf8)
-                continue
-            }
-            let expected = try String(contentsOf: file, encoding: .utf8)
-            #expect(text == expected, "screen \(name) differs; MEMTOP_RECORD_GOLDEN=1 re-records it")
-        }
+        try Self.check("live-overview", keys: Self.toNormal)
+        try Self.check("live-zoomed-lru", keys: Self.toNormal + "cccc<Enter><Down><Right>")
+        try Self.check("live-blocker", keys: Self.toNormal + "b")
+    }
+
+    @Test("every size: the verdict overview", arguments: GoldenFile.sizes)
+    func sized(size: Size) throws {
+        try Self.check("live-overview", keys: Self.toNormal, size: size)
     }
 }

@@ -92,6 +92,6 @@ struct TerminalHeadlessRunnerTests {
         let help = runHeadless(run.app, events: [.key(.char("?"))], size: size, caps: caps)
             .screen.lines.joined(separator: "\n")
         #expect(help.contains("help: every key"))
-        #expect(help.contains("zoom out / cancel offline"))
+        #expect(help.contains("zoom out, or cancel"))
     }
 }

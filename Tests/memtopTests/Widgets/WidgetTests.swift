@@ -13,7 +13,7 @@ struct WidgetsTests {
 
     @Test("the legend lists every state of the mode with the map's own cell, and the rule")
     func legend() {
-        for mode in ColourMode.allCases {
+        for mode in ColourMode.allCases where mode != .verdict {
             var buffer = Buffer(size: Size(cols: 74, rows: 3))
             Legend(mode: mode, zoom: .overview).render(into: &buffer, area: buffer.area, caps: AppFixture.mono)
             let text = buffer.lines.joined(separator: "\n")
@@ -120,22 +120,41 @@ struct WidgetsTests {
         #expect(app.keyBarEntries.contains { $0.label.contains("EINTR") })
     }
 
-    @Test("below 100x30 the too-small screen")
+    @Test("below 80x24 the too-small screen")
     func tooSmall() {
-        let app = AppFixture.app(size: Size(cols: 80, rows: 24))
+        let app = AppFixture.app(size: Size(cols: 79, rows: 24))
         let text = AppFixture.screen(app)
         #expect(text.contains("Terminal too small"))
-        #expect(text.contains("need 100x30"))
+        #expect(text.contains("need 80x24"))
     }
 
-    @Test("every screen from 100x30 up fits: no crash, the panes are there")
+    @Test("every screen from 80x24 up fits: no crash, the panes are there (tabbed below 120x30)")
     func sizes() {
-        for size in [Size(cols: 100, rows: 30), Size(cols: 120, rows: 40), Size(cols: 200, rows: 60)] {
+        for size in [Size(cols: 80, rows: 24), Size(cols: 100, rows: 30), Size(cols: 120, rows: 40), Size(cols: 200, rows: 60)] {
             var app = AppFixture.app(size: size)
+            // On a narrow screen o brings the hot-plug tab forward.
             _ = AppFixture.press(&app, "o<tick:30><Enter>")
             let text = AppFixture.screen(app)
-            #expect(text.contains("map: memory"))
-            #expect(text.contains("offline_pages"))
+            #expect(text.contains("map: memory"), "\(size)")
+            #expect(text.contains("offline_pages"), "\(size)")
         }
+    }
+
+    @Test("narrow screens fold the panels into tabs: t cycles them, Tab to the log brings it forward")
+    func tabs() {
+        var app = AppFixture.app(size: Size(cols: 80, rows: 24))
+        #expect(app.layout.tabbed != nil)
+        #expect(AppFixture.screen(app).contains("inspector: memory"))
+        _ = AppFixture.press(&app, "tt")
+        #expect(app.tab == .zone)
+        #expect(AppFixture.screen(app).contains("zone: node"))
+        #expect(!AppFixture.screen(app).contains("inspector: memory"))
+        _ = AppFixture.press(&app, "<Tab>")
+        #expect(app.tab == .log)
+        #expect(AppFixture.screen(app).contains("log: kernel functions"))
+        let wide = AppFixture.app(size: Size(cols: 120, rows: 40))
+        #expect(wide.layout.tabbed == nil)
+        let text = AppFixture.screen(wide)
+        #expect(text.contains("inspector: memory") && text.contains("zone: node") && text.contains("log: kernel functions"))
     }
 }
