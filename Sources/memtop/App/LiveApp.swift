@@ -82,7 +82,7 @@ struct LiveApp: TerminalApp, MapNavigating {
             return []
         case .key(let key):
             if showHelp {
-                if key == .char("q") || key == .function(10) { return [.quit] }
+                // q closes the help, as everywhere; it never quits from inside it.
                 showHelp = false
                 return []
             }
@@ -157,8 +157,11 @@ struct LiveApp: TerminalApp, MapNavigating {
             }
             refreshAll()
             status = "read again: every block (refresh #\(refreshes))"
-        case .step, .phase, .faster, .slower, .workloadToggle:
+        case .step, .phase, .stepFolio, .nextMigration, .pinSpotlight, .faster, .slower, .workloadToggle:
             status = "\(action.summary): only in a simulation; o simulates offlining the block under the cursor"
+            return [.bell]
+        case .lessons:
+            status = "lessons run on the simulator: memtop lesson lists them"
             return [.bell]
         case .jump: jumpText = ""
         case .click(let x, let y): return click(x: x, y: y)

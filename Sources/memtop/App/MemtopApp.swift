@@ -41,6 +41,11 @@ struct MemtopApp: TerminalApp {
     var phaseReached: HotplugPhase?
     /// The finished operation's outcome is in the log (and paused the animation once).
     var outcomeAnnounced = false
+    /// The migration spotlight, fed after every micro-step the app runs.
+    var spotlight = Spotlight()
+    /// The reason of a failed offline is explained in the inspector's place until the student
+    /// moves on (a key that moves, zooms or starts something).
+    var explainingFailure = false
 
     var minimumSize: Size { Size(cols: 100, rows: 30) }
 
@@ -70,7 +75,7 @@ struct MemtopApp: TerminalApp {
     /// The migration to mark on the map: the one in flight, else the last one of the
     /// operation still running; nothing once it has ended.
     var migrationMarks: (source: PFN, target: PFN?)? {
-        guard let op = machine.operation, !op.isFinished else { return nil }
+        guard let op = machine.operation, !op.isFinished, op.phase == .migrate else { return nil }
         if let m = op.migration { return (m.source, m.target) }
         return lastMigration.map { ($0.source, $0.target) }
     }

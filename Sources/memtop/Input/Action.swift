@@ -19,6 +19,14 @@ enum Action: Hashable, Sendable {
     case step
     /// Run to the end of the current offline phase.
     case phase
+    /// Step the folio being migrated (or the next one) through its whole migration.
+    case stepFolio
+    /// Run to the next folio's migration.
+    case nextMigration
+    /// Open the list of lessons.
+    case lessons
+    /// Pin the migration spotlight on its folio, or let it follow the next one.
+    case pinSpotlight
     case faster, slower
     case colourMode
     case workloadToggle
@@ -52,7 +60,11 @@ enum Action: Hashable, Sendable {
         case .online: return "online block"
         case .runPause: return "run / pause"
         case .step: return "one step"
-        case .phase: return "one phase"
+        case .phase: return "one phase (one kernel function)"
+        case .stepFolio: return "one folio through its migration"
+        case .nextMigration: return "run to the next migration"
+        case .lessons: return "lessons"
+        case .pinSpotlight: return "spotlight: pin / follow"
         case .faster: return "faster"
         case .slower: return "slower"
         case .colourMode: return "colour mode"

@@ -58,7 +58,7 @@ struct EndToEndTests {
         // The cursor starts on memory48, the first Movable block; l moves to memory49.
         try tmux.sendKeys("l")
         try tmux.waitFor("inspector: memory49")
-        try tmux.sendKeys("+", "+", "+", "+", "+", "+", "o")
+        try tmux.sendKeys("+", "+", "+", "+", "+", "+", "o", "Space")
         let pane = try tmux.waitFor("result: offlined memory49", timeout: .seconds(8))
         #expect(pane.contains("✓ __offline_isolated_pages"))
         try tmux.waitFor("memory49 offline")
@@ -69,7 +69,7 @@ struct EndToEndTests {
         let tmux = try Self.start(cols: 120, rows: 40)
         defer { tmux.kill() }
         try tmux.waitFor("map: whole machine")
-        try tmux.sendKeys("o")
+        try tmux.sendKeys("o", "Space")
         try tmux.waitFor("▶ do_migrate_range", timeout: .seconds(8))
         try tmux.sendKeys("Escape")
         try tmux.waitFor("signal pending")
@@ -78,6 +78,9 @@ struct EndToEndTests {
         let pane = try tmux.waitFor("EINTR", timeout: .seconds(8))
         try tmux.waitFor("signal backoff")
         #expect(pane.contains("offline_pages"))
+        try tmux.waitFor("why it failed")
+        // Moving on brings the inspector back.
+        try tmux.sendKeys("l", "h")
         try tmux.waitFor("memory48 online")
     }
 
@@ -92,9 +95,9 @@ struct EndToEndTests {
         try tmux.sendKeys("c")
         try tmux.waitFor("colours: migratetype")
         try tmux.sendKeys("?")
-        try tmux.waitFor("help: every key")
+        try tmux.waitFor("help: keys")
         try tmux.sendKeys("Escape")
-        try tmux.waitUntil("help to close") { !$0.contains("help: every key") }
+        try tmux.waitUntil("help to close") { !$0.contains("help: keys") }
     }
 
     @Test("a resize during the animation redraws; below 100x30 the too-small screen; back again the map")
@@ -102,7 +105,7 @@ struct EndToEndTests {
         let tmux = try Self.start(cols: 120, rows: 40)
         defer { tmux.kill() }
         try tmux.waitFor("map: whole machine")
-        try tmux.sendKeys("o")
+        try tmux.sendKeys("o", "Space")
         try tmux.waitFor("running")
         try tmux.resize(cols: 110, rows: 34)
         try tmux.waitUntil("a 110-column redraw") { pane in

@@ -1,0 +1,28 @@
+extension Lesson {
+    /// Lesson 1: zones, ZONE_MOVABLE and movablecore.
+    static let zones = Lesson(number: 1, name: "zones", title: "Zones, ZONE_MOVABLE and movablecore", steps: [
+        LessonStep(machine: "--seed 1", workload: false, mode: .zone, cursor: .overview, text: [
+            "Physical memory is cut into memory blocks (here 8 MiB each, one tile each) that can be",
+            "offlined one by one. Each node's memory is split into zones: DMA, DMA32, Normal, Movable.",
+            "Colours here are zones. The kernel allocates its own memory (slab, page tables) from the",
+            "kernel zones; page cache and process memory may go anywhere. > goes on, < back.",
+        ]),
+        LessonStep(cursor: .firstBlock(.movable, node: 0), text: [
+            "The cursor is on node0's first ZONE_MOVABLE block. movablecore=25% (the default here)",
+            "carved the top quarter of each node into ZONE_MOVABLE at boot.",
+            "ZONE_MOVABLE takes only movable allocations: pages the kernel can migrate elsewhere.",
+            "That is what makes its blocks removable. Look at the inspector: 'would offline'.",
+        ]),
+        LessonStep(machine: "--seed 1 --movablecore 50%", workload: false, cursor: .firstBlock(.movable, node: 0), text: [
+            "The same machine booted with movablecore=50%: half of each node is now ZONE_MOVABLE.",
+            "More removable memory, but less memory the kernel can use for itself: slab, page",
+            "tables and other unmovable memory all crowd into the kernel zones. Tuning movablecore",
+            "(or kernelcore) trades one against the other.",
+        ]),
+        LessonStep(machine: "--seed 1", workload: false, mode: .kind, cursor: .firstBlock(.normal, node: 0, containing: .slab), text: [
+            "Back to 25%, colours by page kind. The cursor is on a ZONE_NORMAL block holding slab",
+            "(bold red k): kernel objects that cannot move. Press Enter to see every page, Esc to",
+            "come back. Such a block cannot go offline; lesson 6 shows why, step by step.",
+        ]),
+    ])
+}
