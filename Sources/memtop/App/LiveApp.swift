@@ -137,7 +137,7 @@ struct LiveApp: TerminalApp, MapNavigating {
         case .moveUp, .moveDown, .moveLeft, .moveRight, .pageUp, .pageDown, .home, .end:
             move(action)
         case .zoomIn: return zoomIn()
-        case .zoomOut:
+        case .zoomOut, .back:
             if zoom == .block { zoom = .overview } else { status = "already at the whole machine" }
         case .offline: return simulateOffline()
         case .online:

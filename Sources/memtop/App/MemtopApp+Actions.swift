@@ -17,6 +17,8 @@ extension MemtopApp {
             return move(action)
         case .zoomIn: return zoomIn()
         case .zoomOut: return escape()
+        case .back:
+            if zoom == .block { zoom = .overview } else { status = "already at the whole machine" }
         case .offline: return startOffline()
         case .online: return openOnlineChooser()
         case .runPause:

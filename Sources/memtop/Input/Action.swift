@@ -10,6 +10,8 @@ enum Action: Hashable, Sendable {
     /// Zoom out one level. Esc also asks to cancel an offline in flight (EINTR): the app decides
     /// which applies, since both come from the same key.
     case zoomOut
+    /// Zoom out one level and nothing else (Backspace): never cancels an offline.
+    case back
     /// Offline the block under the cursor.
     case offline
     /// Online the block under the cursor.
@@ -56,6 +58,7 @@ enum Action: Hashable, Sendable {
         case .end: return "last"
         case .zoomIn: return "zoom in"
         case .zoomOut: return "zoom out / cancel offline"
+        case .back: return "zoom out (never cancels)"
         case .offline: return "offline block"
         case .online: return "online block"
         case .runPause: return "run / pause"

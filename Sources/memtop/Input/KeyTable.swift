@@ -44,7 +44,7 @@ struct KeyTable: Sendable {
         (.right, .moveRight), (.char("l"), .moveRight),
         (.pageUp, .pageUp), (.pageDown, .pageDown), (.home, .home), (.end, .end),
         (.enter, .zoomIn),
-        (.escape, .zoomOut), (.backspace, .zoomOut),
+        (.escape, .zoomOut), (.backspace, .back),
         (.char("o"), .offline), (.char("O"), .online),
         (.char(" "), .runPause),
         (.char("n"), .step), (.char("N"), .phase),

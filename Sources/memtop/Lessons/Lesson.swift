@@ -39,8 +39,10 @@ struct LessonStep: Sendable {
 
 /// Where a step puts the cursor.
 enum LessonCursor: Sendable {
-    /// The first block of a zone (on a node, with a page of a kind, when given).
-    case firstBlock(ZoneType, node: Int? = nil, containing: PageKind? = nil, zoom: Bool = false)
+    /// The first block of a zone (on a node, with a page of a kind, that would go offline or
+    /// not by `offlineVerdict`, when given: so a lesson keeps its point when boot changes).
+    /// Zoomed in on a block chosen for a kind of page, the cursor is on the first such page.
+    case firstBlock(ZoneType, node: Int? = nil, containing: PageKind? = nil, offlinable: Bool? = nil, zoom: Bool = false)
     /// The last block of the machine.
     case lastBlock(zoom: Bool = false)
     /// The first page of a kind in the block under the cursor (zoomed in).

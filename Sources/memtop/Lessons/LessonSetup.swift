@@ -56,16 +56,20 @@ extension LessonCursor {
         switch self {
         case .overview:
             map.zoom = .overview
-        case .firstBlock(let zone, let node, let kind, let zoom):
+        case .firstBlock(let zone, let node, let kind, let offlinable, let zoom):
             let found = m.blocks.indices.first { i in
                 guard m.blocks[i].state == .online, blockZone(i) == zone else { return false }
                 if let node, m.blocks[i].node.raw != node { return false }
+                if let offlinable, m.offlineVerdict(BlockID(i)).offlinable != offlinable { return false }
                 if let kind { return m.census(m.pfnRange(of: BlockID(i))).count(kind) > 0 }
                 return true
             }
             guard let found else { throw LessonSetupError(description: "no online \(zone) block\(kind.map { " with \($0) pages" } ?? "")") }
             map.cursorBlock = found
-            map.cursorPFN = m.pfnRange(of: BlockID(found)).lowerBound
+            let range = m.pfnRange(of: BlockID(found))
+            // Zoomed in on a block chosen for a kind of page, the cursor is on the first one.
+            let page = kind.flatMap { k in (range.lowerBound.raw..<range.upperBound.raw).first { m.kind(PFN($0)) == k } }
+            map.cursorPFN = zoom ? page.map(PFN.init) ?? range.lowerBound : range.lowerBound
             map.zoom = zoom ? .block : .overview
         case .lastBlock(let zoom):
             map.cursorBlock = m.blocks.count - 1

@@ -61,6 +61,7 @@ struct HelpScreen {
         let notes = [
             "Mouse: click selects a block or page (click the selected block to zoom); the wheel scrolls or zooms.",
             "Esc while an offline runs sends it a signal: offline_pages backs off with EINTR and rolls back.",
+            "In a lesson (L, or memtop lesson): > next step, < back, q leaves the lesson.",
         ]
         let half = (rows.count + 1) / 2
         let columnWidth = area.width / 2

@@ -1,16 +1,17 @@
 extension Lesson {
     /// Lesson 4: migrating one anon page: unmap to a migration entry, copy, remap.
     static let migrateAnonPage = Lesson(number: 4, name: "migrate-anon-page", title: "Migrating one anon page: unmap, copy, remap", steps: [
-        LessonStep(machine: "--seed 1", workload: false, mode: .kind, cursor: .firstBlock(.movable, node: 0, zoom: true),
+        LessonStep(machine: "--seed 1", workload: false, mode: .kind, cursor: .firstBlock(.movable, node: 0, offlinable: true, zoom: true),
                    operation: .offline, run: .phase(.migrate), text: [
             "An offline of a ZONE_MOVABLE block, paused at do_migrate_range: the block is isolated,",
             "and every page still in use must move out. Blue pages are anon: process memory,",
             "reached through the processes' page tables. Press > to follow the first anon page.",
         ]),
         LessonStep(run: .migration(of: .anon, at: .unmap), text: [
-            "The file pages before it have moved. Now an anon page is up: alloc_migration_target() found a free page outside the block (T), on the other node",
-            "when there is one. The spotlight follows the page (S): its pfn, its target, and the PTE",
-            "of the process that maps it. Press n once: try_to_migrate() unmaps the page.",
+            "The file pages before it have moved; now an anon page (S) is up. alloc_migration_target()",
+            "found a free page outside the block, on the other node when there is one (Backspace",
+            "zooms out: its block is marked). The spotlight shows both, and the PTE of the process",
+            "that maps the page. Press n once: try_to_migrate() unmaps it.",
         ]),
         LessonStep(run: .migrationStage(.copy), text: [
             "The PTE now holds a migration entry instead of the pfn: a process touching the page",

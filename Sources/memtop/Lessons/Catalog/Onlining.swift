@@ -1,7 +1,7 @@
 extension Lesson {
     /// Lesson 8: onlining a block into a zone.
     static let onlining = Lesson(number: 8, name: "onlining", title: "Onlining a block into a zone", steps: [
-        LessonStep(machine: "--seed 1", workload: false, mode: .zone, cursor: .firstBlock(.movable, node: 0),
+        LessonStep(machine: "--seed 1", workload: false, mode: .zone, cursor: .firstBlock(.movable, node: 0, offlinable: true),
                    operation: .offline, run: .end, text: [
             "A ZONE_MOVABLE block has just gone offline (grey _). Its memory is still there, but",
             "no zone manages it. Writing to memoryN/state brings it back, into a zone that",
@@ -16,7 +16,7 @@ extension Lesson {
             "and undo_isolate_page_range() made them allocatable: the block is Normal now. Slab may",
             "land here, and then it can never go offline again (lesson 6).",
         ]),
-        LessonStep(machine: "--seed 1", workload: false, mode: .zone, cursor: .firstBlock(.movable, node: 0),
+        LessonStep(machine: "--seed 1", workload: false, mode: .zone, cursor: .firstBlock(.movable, node: 0, offlinable: true),
                    operation: .offline, run: .end, text: [
             "The same block offline again, on a fresh machine. This time press O and choose",
             "online_movable yourself, or press > to see it done.",

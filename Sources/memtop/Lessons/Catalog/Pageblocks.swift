@@ -2,13 +2,13 @@ extension Lesson {
     /// Lesson 2: pageblocks, migratetypes and isolation.
     static let pageblocks = Lesson(number: 2, name: "pageblocks", title: "Pageblocks, migratetypes and isolation", steps: [
         LessonStep(machine: "--seed 1", workload: false, mode: .migratetype,
-                   cursor: .firstBlock(.normal, node: 0, containing: .slab, zoom: true), text: [
+                   cursor: .firstBlock(.normal, node: 0, containing: .slab, offlinable: false, zoom: true), text: [
             "Every page of a ZONE_NORMAL block, coloured by its pageblock's migratetype. A pageblock",
             "(64 pages here, 512 on x86_64) is the unit the allocator sorts by mobility: Unmovable,",
             "Movable, Reclaimable. It keeps unmovable pages together so that the other blocks stay",
             "easy to empty. │ marks the pageblock boundaries.",
         ]),
-        LessonStep(cursor: .firstBlock(.movable, node: 0, zoom: true), text: [
+        LessonStep(cursor: .firstBlock(.movable, node: 0, offlinable: true, zoom: true), text: [
             "A ZONE_MOVABLE block: every pageblock is Movable. To take it offline the kernel first",
             "isolates it: start_isolate_page_range() makes each pageblock MIGRATE_ISOLATE, so the",
             "allocator will hand out none of its free pages while they are emptied.",

@@ -1,7 +1,7 @@
 extension Lesson {
     /// Lesson 3: per-cpu lists and why they are drained.
     static let perCPULists = Lesson(number: 3, name: "per-cpu-lists", title: "Per-cpu lists and why they are drained", steps: [
-        LessonStep(machine: "--seed 1", workload: true, mode: .kind, cursor: .firstBlock(.movable, node: 0, zoom: true), text: [
+        LessonStep(machine: "--seed 1", workload: true, mode: .kind, cursor: .firstBlock(.movable, node: 0, offlinable: true, zoom: true), text: [
             "Each cpu keeps a small list of free pages per zone (the per-cpu pages, cyan p): freeing",
             "and allocating one page touches no lock. The zone panel's 'pcp' line shows how many pages",
             "each cpu holds, and high/batch: above high, a batch goes back to the buddy lists.",
@@ -19,7 +19,7 @@ extension Lesson {
             "not on the LRU, so it could not be taken off it for migration.",
         ]),
         LessonStep(machine: "--seed 1 --workload idle --without isolate-freed-pages-asap", workload: false,
-                   cursor: .firstBlock(.movable, node: 0, zoom: true), operation: .offline, run: .end, text: [
+                   cursor: .firstBlock(.movable, node: 0, offlinable: true, zoom: true), operation: .offline, run: .end, text: [
             "The same offline with the 2007 fix isolate-freed-pages-asap switched off: the per-cpu",
             "lists stay on. A migrated page, freed to the per-cpu list as Movable, came back as the",
             "next migration target inside the block: an endless loop (see the result and the log).",

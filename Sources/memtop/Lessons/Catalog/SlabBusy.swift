@@ -2,7 +2,7 @@ extension Lesson {
     /// Lesson 6: why a slab page in ZONE_NORMAL makes offlining fail with EBUSY.
     static let slabBusy = Lesson(number: 6, name: "slab-ebusy", title: "Why slab in ZONE_NORMAL makes offlining fail: EBUSY", steps: [
         LessonStep(machine: "--seed 1", workload: false, mode: .kind,
-                   cursor: .firstBlock(.normal, node: 0, containing: .slab, zoom: true), text: [
+                   cursor: .firstBlock(.normal, node: 0, containing: .slab, offlinable: false, zoom: true), text: [
             "A ZONE_NORMAL block with slab pages (bold red k): kernel objects (dentries, inodes,",
             "kmalloc memory) that the kernel reaches by their address. They cannot be migrated:",
             "nothing knows every pointer to them. Press > to try to offline this block.",
@@ -16,7 +16,7 @@ extension Lesson {
             "isolated. Isolation of the earlier pageblocks is undone, and the write to 'state'",
             "fails with EBUSY, \"failure to isolate range\" (see the log and the dmesg line).",
         ]),
-        LessonStep(cursor: .firstBlock(.movable, node: 0, zoom: false), text: [
+        LessonStep(cursor: .firstBlock(.movable, node: 0, offlinable: true), text: [
             "ZONE_MOVABLE exists for this: no slab and no page tables are ever placed there, so its",
             "blocks can always be emptied. That is why hot-removable memory is onlined movable.",
         ]),

@@ -7,19 +7,19 @@ extension Lesson {
             "Colours here are zones. The kernel allocates its own memory (slab, page tables) from the",
             "kernel zones; page cache and process memory may go anywhere. > goes on, < back.",
         ]),
-        LessonStep(cursor: .firstBlock(.movable, node: 0), text: [
+        LessonStep(cursor: .firstBlock(.movable, node: 0, offlinable: true), text: [
             "The cursor is on node0's first ZONE_MOVABLE block. movablecore=25% (the default here)",
             "carved the top quarter of each node into ZONE_MOVABLE at boot.",
             "ZONE_MOVABLE takes only movable allocations: pages the kernel can migrate elsewhere.",
             "That is what makes its blocks removable. Look at the inspector: 'would offline'.",
         ]),
-        LessonStep(machine: "--seed 1 --movablecore 50%", workload: false, cursor: .firstBlock(.movable, node: 0), text: [
+        LessonStep(machine: "--seed 1 --movablecore 50%", workload: false, cursor: .firstBlock(.movable, node: 0, offlinable: true), text: [
             "The same machine booted with movablecore=50%: half of each node is now ZONE_MOVABLE.",
             "More removable memory, but less memory the kernel can use for itself: slab, page",
             "tables and other unmovable memory all crowd into the kernel zones. Tuning movablecore",
             "(or kernelcore) trades one against the other.",
         ]),
-        LessonStep(machine: "--seed 1", workload: false, mode: .kind, cursor: .firstBlock(.normal, node: 0, containing: .slab), text: [
+        LessonStep(machine: "--seed 1", workload: false, mode: .kind, cursor: .firstBlock(.normal, node: 0, containing: .slab, offlinable: false), text: [
             "Back to 25%, colours by page kind. The cursor is on a ZONE_NORMAL block holding slab",
             "(bold red k): kernel objects that cannot move. Press Enter to see every page, Esc to",
             "come back. Such a block cannot go offline; lesson 6 shows why, step by step.",
