@@ -33,6 +33,7 @@ extension MemtopApp {
             }
             machine.stepPhase()
             notePhase()
+            spotlight.observe(machine)
             absorbEvents()
         case .stepFolio: return stepFolio()
         case .nextMigration: return runToNextMigration()
@@ -137,7 +138,7 @@ extension MemtopApp {
         note("o: echo offline > /sys/devices/system/memory/\(cursorBlockID)/state", .important)
         // A paused map stays paused: the operation is prepared and waits for n, m, M, N or Space.
         status = running ? "offlining \(cursorBlockID): space pauses, n steps, Esc cancels"
-                         : "\(cursorBlockID) prepared, paused: n m M N step, space runs; " + (nextStepHint ?? "")
+                         : "\(cursorBlockID) prepared, paused: n m M N step, space runs"
         return []
     }
 

@@ -35,7 +35,7 @@ extension MemtopApp {
         OfflinePanel(operation: machine.operation, pageblocksPerBlock: machine.geometry.pageblocksPerBlock, reached: phaseReached,
                      pcpDisabled: machine.config.has(.isolateFreedPagesASAP))
             .render(into: &buffer, area: layout.offlinePanel, caps: caps)
-        KeyBar(entries: keyBarEntries, status: status ?? (running ? nil : nextStepHint)).render(into: &buffer, area: layout.keyBar, caps: caps)
+        KeyBar(entries: keyBarEntries, status: statusLine).render(into: &buffer, area: layout.keyBar, caps: caps)
         switch modal {
         case .help(let page)?: HelpScreen(keys: keys, page: page).render(into: &buffer, area: buffer.area, caps: caps)
         case .jump(let text)?: JumpPrompt(text: text).render(into: &buffer, area: layout.keyBar, caps: caps)
@@ -45,13 +45,19 @@ extension MemtopApp {
         }
     }
 
+    /// The answer to the last key and, while an operation waits paused, what the next `n` does.
+    var statusLine: String? {
+        guard !running, let hint = nextStepHint else { return status }
+        return status.map { "\($0); \(hint)" } ?? hint
+    }
+
     /// What takes the inspector's place while an offline teaches something: the spotlight
     /// during migration, the phase pane otherwise, the failure's reason after one. Tab to the
     /// inspector pane brings the inspector back.
     enum TeachingPane { case spotlight, phase(HotplugOperation) }
 
     var teachingPane: TeachingPane? {
-        guard pane != .inspector, let op = machine.operation, op.kind == .offline else { return nil }
+        guard pane != .inspector, let op = machine.operation else { return nil }
         if op.isFinished { return explainingFailure ? .phase(op) : nil }
         if op.phase == .migrate, spotlight.followed != nil { return .spotlight }
         return .phase(op)

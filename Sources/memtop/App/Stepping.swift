@@ -27,9 +27,9 @@ extension MemtopApp {
         }
         absorbEvents()
         if seen == nil {
-            status = "no folio left to migrate in this block; " + (nextStepHint ?? "the offline has ended")
+            status = "m: no folio left to migrate in this block"
         } else if let followed = seen {
-            status = "m: pfn \(followed.source) done in \(ran) micro-steps; " + (nextStepHint ?? "")
+            status = "m: pfn \(followed.source) done in \(ran) micro-steps"
         }
         return []
     }
@@ -54,9 +54,9 @@ extension MemtopApp {
         }
         absorbEvents()
         if let found {
-            status = "M: \(ran) micro-steps to the migration of pfn \(found); " + (nextStepHint ?? "")
+            status = "M: \(ran) micro-steps to the migration of pfn \(found)"
         } else {
-            status = "M: no more migrations in this offline; " + (nextStepHint ?? "the offline has ended")
+            status = "M: no more migrations in this offline"
         }
         return []
     }
