@@ -127,8 +127,15 @@ struct LessonApp: TerminalApp {
         map.render(into: &buffer, caps: caps)
         let layout = ScreenLayout(buffer.area)
         if let lesson, let step, map.modal == nil {
-            LessonPane(lesson: lesson, stepIndex: stepIndex, text: step.text, problem: problem)
-                .render(into: &buffer, area: LessonPane.area(in: layout), caps: caps)
+            let pane = LessonPane(lesson: lesson, stepIndex: stepIndex, text: step.text, problem: problem)
+            let area = pane.area(in: layout)
+            pane.render(into: &buffer, area: area, caps: caps)
+            if area.bottom < layout.log.bottom {
+                // The log keeps the rows below the pane, with its own border.
+                let rest = Rect(x: layout.log.x, y: area.bottom, width: layout.log.width, height: layout.log.bottom - area.bottom)
+                buffer.fill(rest, with: .blank)
+                EventLogWidget(lines: map.log, scroll: map.logScroll, focused: map.pane == .log).render(into: &buffer, area: rest, caps: caps)
+            }
         }
         if let listSelection {
             LessonList(lessons: Lesson.all, selected: listSelection, current: lesson?.name)

@@ -5,11 +5,16 @@ struct LessonPane {
     var text: [String]
     var problem: String?
 
-    /// Where it goes: the log's place, taking only the rows it needs on a tall screen.
-    static func area(in layout: ScreenLayout) -> Rect {
+    /// Where it goes: the log's place, taking only the rows it needs on a tall screen; on a
+    /// small screen, where the text would not fit there, the inspector's place as well.
+    func area(in layout: ScreenLayout) -> Rect {
         let log = layout.log
-        let height = min(log.height, 7)
-        return Rect(x: log.x, y: log.y, width: log.width, height: height)
+        let needed = lines(width: log.width - 2).count + 2
+        // What is left of the log below must hold at least one line in its border.
+        if needed <= log.height - 3 { return Rect(x: log.x, y: log.y, width: log.width, height: needed) }
+        if needed <= log.height { return log }
+        let top = layout.inspector.y
+        return Rect(x: log.x, y: top, width: log.width, height: log.bottom - top)
     }
 
     /// The step's text wrapped to `width`, a problem first.

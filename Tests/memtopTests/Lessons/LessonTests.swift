@@ -31,9 +31,11 @@ struct LessonTests {
         for i in lesson.steps.indices {
             #expect(app.stepIndex == i)
             #expect(app.problem == nil, "step \(i + 1) of \(name): \(app.problem ?? "")")
-            let width = LessonPane.area(in: ScreenLayout(Rect(.headlessDefault))).width - 2
-            let lines = LessonPane(lesson: lesson, stepIndex: i, text: lesson.steps[i].text, problem: nil).lines(width: width)
+            let pane = LessonPane(lesson: lesson, stepIndex: i, text: lesson.steps[i].text, problem: nil)
+            let layout = ScreenLayout(Rect(.headlessDefault))
+            let lines = pane.lines(width: layout.log.width - 2)
             #expect((2...5).contains(lines.count), "step \(i + 1) of \(name) wraps to \(lines.count) lines")
+            #expect(pane.area(in: layout).y >= layout.log.y, "on 120x40 the pane fits in the log's place")
             #expect(Self.screen(app).contains("lesson \(lesson.number) \(name): step \(i + 1)/\(lesson.steps.count)"))
             try app.map.machine.checkInvariants()
             _ = app.update(.key(.char(">")))
@@ -196,5 +198,15 @@ struct LessonTests {
         _ = pcp.update(.key(.char(">")))
         let zone = try #require(pcp.map.machine.zoneIndex(pcp.map.cursorPFN))
         #expect(pcp.map.machine.zoneStats(zone).perCPU.allSatisfy { $0.count == 0 && $0.high == 0 })
+    }
+
+    @Test("on the smallest screen the lesson pane takes the inspector's place too, so its text shows whole")
+    func smallScreen() throws {
+        var app = try Self.open("migrate-anon-page", at: 1)
+        let small = Size(cols: 100, rows: 30)
+        _ = app.update(.resize(small))
+        let text = renderFrame(app, size: small, caps: AppFixture.colour).lines.joined(separator: "\n")
+        #expect(text.contains("Press n once"))
+        #expect(text.contains("lesson 4 migrate-anon-page: step 2/6"))
     }
 }
