@@ -123,8 +123,8 @@ struct MapState: Hashable, Sendable {
     /// No RAM behind the pfn: last in every mode.
     static let hole = MapState("hole", .default, " ")
 
-    /// Per mode, in `ColourMode` order. Glyphs are distinct within a mode so the map reads
-    /// without colour; ranks put what a student must not miss on top in a shared cell.
+    /// Per mode, in `ColourMode` order. Glyphs are distinct within a mode, and from the S and T
+    /// marks of a migration, so the map reads without colour; ranks put what a student must not miss on top in a shared cell.
     static let table: [[MapState]] = [
         // zone: indices are ZoneType raw values.
         [MapState("DMA", .indexed(45), "d"), MapState("DMA32", .indexed(33), "D"),
@@ -151,7 +151,7 @@ struct MapState: Hashable, Sendable {
         // page kind
         [MapState("free", .indexed(236), "."), MapState("per-cpu", .indexed(51), "p", rank: 1),
          MapState("anon", .indexed(33), "a"), MapState("swapcache", .indexed(129), "s", rank: 1),
-         MapState("file", .indexed(178), "f"), MapState("slab", .indexed(196), "S", [.bold], rank: 3),
+         MapState("file", .indexed(178), "f"), MapState("slab", .indexed(196), "k", [.bold], rank: 3),
          MapState("page table", .indexed(208), "t", [.bold], rank: 3),
          MapState("reserved", .brightWhite, "R", [.reverse], rank: 4),
          MapState("garbage memmap", .indexed(201), "?", [.bold, .reverse], rank: 5),

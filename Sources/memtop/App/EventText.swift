@@ -8,12 +8,22 @@ enum EventText {
         var s = event.fn
         if let pfn = event.pfn { s += " pfn \(PFN(pfn))" }
         if let to = event.toPFN {
-            s += " -> \(PFN(to))"
-            if let place = place(of: PFN(to), machine: machine) { s += " \(place)" }
+            if isRange(event.fn) {
+                s += "-\(PFN(to))"
+            } else {
+                s += " -> \(PFN(to))"
+                if let place = place(of: PFN(to), machine: machine) { s += " \(place)" }
+            }
         }
         if let order = event.order { s += " order \(order)" }
         if let detail = event.detail { s += ": \(detail)" }
         return s
+    }
+
+    /// Whether an event's pfn and to_pfn are a half-open range (`0x18000-0x18800`) rather than
+    /// a page going somewhere (`0x18010 -> 0x2a3f1`).
+    static func isRange(_ fn: String) -> Bool {
+        fn.contains("range") || fn == "offline_pages" || fn == "online_pages" || fn.hasPrefix("test_") || fn.hasPrefix("__offline")
     }
 
     /// "node1 Normal" for a pfn, or nil if it has no zone (offline, a hole).
@@ -27,7 +37,9 @@ enum EventText {
         case "BUG", "no progress": return .error
         case "printk", "memory_block_change_state", "signal_pending": return .important
         default:
-            return event.detail?.contains("-E") == true ? .error : .normal
+            // -ENOENT from scan_movable_pages is the normal end of the scan, not a failure.
+            guard let detail = event.detail, !detail.hasPrefix("-ENOENT") else { return .normal }
+            return detail.contains("-E") ? .error : .normal
         }
     }
 

@@ -85,7 +85,7 @@ struct LiveApp: TerminalApp, MapNavigating {
             return []
         case .key(let key):
             if showHelp {
-                if key == .char("q") || key == .function(10) { return [.quit] }
+                // q closes the help, as everywhere; it never quits from inside it.
                 showHelp = false
                 return []
             }
@@ -140,7 +140,7 @@ struct LiveApp: TerminalApp, MapNavigating {
         case .moveUp, .moveDown, .moveLeft, .moveRight, .pageUp, .pageDown, .home, .end:
             move(action)
         case .zoomIn: return zoomIn()
-        case .zoomOut:
+        case .zoomOut, .back:
             if zoom == .block { zoom = .overview } else { status = "already at the whole machine" }
         case .offline: return simulateOffline()
         case .online:
@@ -160,8 +160,11 @@ struct LiveApp: TerminalApp, MapNavigating {
             }
             refreshAll()
             status = "read again: every block (refresh #\(refreshes))"
-        case .step, .phase, .faster, .slower, .workloadToggle:
+        case .step, .phase, .stepFolio, .nextMigration, .pinSpotlight, .faster, .slower, .workloadToggle:
             status = "\(action.summary): only in a simulation; o simulates offlining the block under the cursor"
+            return [.bell]
+        case .lessons:
+            status = "lessons run on the simulator: memtop lesson lists them"
             return [.bell]
         case .jump: jumpText = ""
         case .click(let x, let y): return click(x: x, y: y)

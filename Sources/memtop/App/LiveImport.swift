@@ -64,6 +64,8 @@ enum LiveImport {
         app.cursorBlock = newIndex
         app.cursorPFN = machine.pfnRange(of: BlockID(newIndex)).lowerBound
         app.zoom = .block
+        // The simulation of a live block animates at once: it is what o asked for.
+        app.running = true
         _ = app.perform(.offline)
         return .success(app)
     }

@@ -4,13 +4,21 @@ extension MemtopApp {
     /// Handles one action of the key table (modals aside).
     mutating func perform(_ action: Action) -> [Effect] {
         switch action {
+        case .runPause, .step, .phase, .stepFolio, .nextMigration, .faster, .slower, .pinSpotlight, .help, .redraw, .colourMode:
+            break
+        default:
+            explainingFailure = false
+        }
+        switch action {
         case .quit: return [.quit]
-        case .help: modal = .help
+        case .help: modal = .help(.keys)
         case .redraw: return [.redraw]
         case .moveUp, .moveDown, .moveLeft, .moveRight, .pageUp, .pageDown, .home, .end:
             return move(action)
         case .zoomIn: return zoomIn()
         case .zoomOut: return escape()
+        case .back:
+            if zoom == .block { zoom = .overview } else { status = "already at the whole machine" }
         case .offline: return startOffline()
         case .online: return openOnlineChooser()
         case .runPause:
@@ -25,7 +33,18 @@ extension MemtopApp {
             }
             machine.stepPhase()
             notePhase()
+            spotlight.observe(machine)
             absorbEvents()
+        case .stepFolio: return stepFolio()
+        case .nextMigration: return runToNextMigration()
+        case .lessons:
+            status = "L opens the lessons (memtop lesson)"
+            return [.bell]
+        case .pinSpotlight:
+            spotlight.pinned.toggle()
+            status = spotlight.pinned ? "spotlight pinned on \(spotlight.followed.map { "pfn \($0.source)" } ?? "the next folio"); f follows again"
+                                      : "spotlight follows each folio as it migrates"
+            if !spotlight.pinned { spotlight.observe(machine) }
         case .faster, .slower:
             let next = speedIndex + (action == .faster ? 1 : -1)
             guard Speed.ladder.indices.contains(next) else {
@@ -62,11 +81,17 @@ extension MemtopApp {
     mutating func advance(steps: Int) {
         let hadOperation = machine.operation?.isFinished == false
         for _ in 0..<steps {
-            machine.step()
-            notePhase()
+            stepOnce()
             if hadOperation && machine.operation?.isFinished != false { break }
         }
         absorbEvents()
+    }
+
+    /// One engine micro-step, seen by the phase memory and the spotlight.
+    mutating func stepOnce() {
+        machine.step()
+        notePhase()
+        spotlight.observe(machine)
     }
 
     /// Remembers the operation's phase unless it is the rollback.
@@ -86,6 +111,7 @@ extension MemtopApp {
         guard let op = machine.operation else { return }
         if op.isFinished, !outcomeAnnounced {
             outcomeAnnounced = true
+            explainingFailure = op.result?.outcome == .failed
             running = false
             note(EventText.outcome(op), op.result?.errno == nil ? .important : .error)
             status = "\(EventText.outcome(op)); paused (space runs the workload)"
@@ -106,15 +132,17 @@ extension MemtopApp {
             return [.bell]
         }
         announcedStall = nil
+        spotlight.followed = nil
         phaseReached = nil
         outcomeAnnounced = false
         lastMigration = nil
-        running = true
         logScroll = 0
         // On a narrow screen the phases are what to watch.
         if layout.tabbed != nil { tab = .hotplug }
         note("o: echo offline > /sys/devices/system/memory/\(cursorBlockID)/state", .important)
-        status = "offlining \(cursorBlockID): space pauses, n steps, Esc cancels"
+        // A paused map stays paused: the operation is prepared and waits for n, m, M, N or Space.
+        status = running ? "offlining \(cursorBlockID): space pauses, n steps, Esc cancels"
+                         : "\(cursorBlockID) prepared, paused: n m M N step, space runs"
         return []
     }
 
@@ -150,9 +178,8 @@ extension MemtopApp {
         }
         lastMigration = nil
         outcomeAnnounced = false
-        running = true
         note("O: echo \(choice.type.rawValue) > /sys/devices/system/memory/\(cursorBlockID)/state", .important)
-        status = "onlining \(cursorBlockID) into \(choice.zone)"
+        status = "onlining \(cursorBlockID) into \(choice.zone)" + (running ? "" : ", paused: n steps, space runs")
         return []
     }
 
@@ -182,7 +209,8 @@ extension MemtopApp {
 
     mutating func zoomIn() -> [Effect] {
         guard zoom == .overview else {
-            status = "already showing every page of \(cursorBlockID); Esc zooms out"
+            let inFlight = machine.operation?.isFinished == false && machine.operation?.kind == .offline
+            status = "already showing every page of \(cursorBlockID); " + (inFlight ? "Backspace zooms out (Esc cancels the offline)" : "Esc zooms out")
             return [.bell]
         }
         zoom = .block
@@ -207,13 +235,22 @@ extension MemtopApp {
 
     // MARK: modals
 
+    /// The help takes Tab, the arrows and 1-5 to turn pages; q, Esc and ? close it.
+    mutating func handleHelp(page: HelpPage, key: Key) -> [Effect] {
+        if HelpPage.closes(key) {
+            modal = nil
+        } else if let next = page.after(key) {
+            modal = .help(next)
+        } else {
+            return [.bell]
+        }
+        return []
+    }
+
     mutating func handleModal(_ current: Modal, key: Key) -> [Effect] {
         switch current {
-        case .help:
-            if key == .char("q") || key == .function(10) { return [.quit] }
-            // Any other key closes the help.
-            modal = nil
-            return []
+        case .help(let page):
+            return handleHelp(page: page, key: key)
         case .jump(let text):
             return editJump(text, key: key)
         case .online(let choices, let selected):

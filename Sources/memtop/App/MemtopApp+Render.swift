@@ -2,7 +2,7 @@ import MemEngine
 
 extension MemtopApp {
     func render(into buffer: inout Buffer, caps: TerminalCapabilities) {
-        let layout = ScreenLayout(buffer.area, tab: tab)
+        let layout = ScreenLayout(buffer.area, tab: tab, lessonRows: lessonRows)
         let memory = source
         let blocks = memory.blockViews
         let verdicts = mode == .verdict ? verdictColouring(blocks) : nil
@@ -27,20 +27,28 @@ extension MemtopApp {
                         keepVisible: BlockerList.marked(pageLines))
             : Inspector(title: "inspector: \(cursorBlockID)", lines: InspectorText.block(machine, cursorBlockID).map { ($0.text, $0.style) },
                         scroll: inspectorScroll, focused: pane == .inspector)
-        inspected.render(into: &buffer, area: layout.inspector, caps: caps)
+        if let teaching = teachingPane {
+            switch teaching {
+            case .spotlight: SpotlightPane(spotlight: spotlight, machine: machine).render(into: &buffer, area: layout.inspector, caps: caps)
+            case .phase(let op): PhasePane(operation: op).render(into: &buffer, area: layout.inspector, caps: caps)
+            }
+        } else {
+            inspected.render(into: &buffer, area: layout.inspector, caps: caps)
+        }
         EventLogWidget(lines: log, scroll: logScroll, focused: pane == .log)
             .render(into: &buffer, area: layout.log, caps: caps)
         let zone = zoom == .block ? machine.zoneIndex(cursorPFN) ?? machine.zoneIndex(for: blocks[cursorBlock])
                                   : machine.zoneIndex(for: blocks[cursorBlock])
         ZonePanel(stats: zone.map { machine.zoneStats($0) }).render(into: &buffer, area: layout.zonePanel, caps: caps)
-        OfflinePanel(operation: machine.operation, pageblocksPerBlock: machine.geometry.pageblocksPerBlock, reached: phaseReached)
+        OfflinePanel(operation: machine.operation, pageblocksPerBlock: machine.geometry.pageblocksPerBlock, reached: phaseReached,
+                     pcpDisabled: machine.config.has(.isolateFreedPagesASAP))
             .render(into: &buffer, area: layout.offlinePanel, caps: caps)
         if let tabbed = layout.tabbed {
             TabStrip(names: ["inspector", "log", "zone", "hot-plug"], selected: tab.rawValue).render(into: &buffer, area: tabbed, caps: caps)
         }
-        KeyBar(entries: keyBarEntries, status: status).render(into: &buffer, area: layout.keyBar, caps: caps)
+        KeyBar(entries: keyBarEntries, status: statusLine).render(into: &buffer, area: layout.keyBar, caps: caps)
         switch modal {
-        case .help?: HelpScreen(keys: keys).render(into: &buffer, area: buffer.area, caps: caps)
+        case .help(let page)?: HelpScreen(keys: keys, page: page).render(into: &buffer, area: buffer.area, caps: caps)
         case .jump(let text)?: JumpPrompt(text: text).render(into: &buffer, area: layout.keyBar, caps: caps)
         case .online(let choices, let selected)?:
             OnlineChooser(block: cursorBlockID, choices: choices, selected: selected).render(into: &buffer, area: buffer.area, caps: caps)
@@ -56,12 +64,30 @@ extension MemtopApp {
         return colouring
     }
 
+    /// The answer to the last key and, while an operation waits paused, what the next `n` does.
+    var statusLine: String? {
+        guard !running, let hint = nextStepHint else { return status }
+        return status.map { "\($0); \(hint)" } ?? hint
+    }
+
+    /// What takes the inspector's place while an offline teaches something: the spotlight
+    /// during migration, the phase pane otherwise, the failure's reason after one. Tab to the
+    /// inspector pane brings the inspector back.
+    enum TeachingPane { case spotlight, phase(HotplugOperation) }
+
+    var teachingPane: TeachingPane? {
+        guard pane != .inspector, let op = machine.operation else { return nil }
+        if op.isFinished { return explainingFailure ? .phase(op) : nil }
+        if op.phase == .migrate, spotlight.followed != nil { return .spotlight }
+        return .phase(op)
+    }
+
     /// The keys that matter in the current state.
     var keyBarEntries: [(key: String, label: String)] {
         var entries: [(String, String)] = [("?", "Help"), ("q", quitLabel)]
         let inFlight = machine.operation?.isFinished == false
         if inFlight {
-            entries += [("Space", running ? "Pause" : "Run"), ("n", "Step"), ("N", "Phase"), ("Esc", "Cancel(EINTR)")]
+            entries += [("Space", running ? "Pause" : "Run"), ("n", "Step"), ("m", "Folio"), ("M", "NextMig"), ("N", "Phase"), ("Esc", "Cancel(EINTR)")]
         } else {
             entries += [("o", "Offline"), ("O", "Online"), ("Space", running ? "Pause" : "Run")]
             entries.append(zoom == .overview ? ("Enter", "Zoom") : ("Esc", "Back"))

@@ -44,6 +44,11 @@ struct MemtopApp: TerminalApp {
     var phaseReached: HotplugPhase?
     /// The finished operation's outcome is in the log (and paused the animation once).
     var outcomeAnnounced = false
+    /// The migration spotlight, fed after every micro-step the app runs.
+    var spotlight = Spotlight()
+    /// The reason of a failed offline is explained in the inspector's place until the student
+    /// moves on (a key that moves, zooms or starts something).
+    var explainingFailure = false
 
     var minimumSize: Size { ScreenLayout.minimumSize }
 
@@ -66,14 +71,16 @@ struct MemtopApp: TerminalApp {
              + "cursor on \(BlockID(cursorBlock)). o offlines it, ? lists every key.", .important)
     }
 
-    var layout: ScreenLayout { ScreenLayout(Rect(screen), tab: tab) }
+    var layout: ScreenLayout { ScreenLayout(Rect(screen), tab: tab, lessonRows: lessonRows) }
+    /// Rows a lesson pane needs above the log (set by `LessonApp`; 0 outside a lesson).
+    var lessonRows = 0
     var source: SimulatedMemory { SimulatedMemory(machine: machine) }
     var cursorBlockID: BlockID { BlockID(cursorBlock) }
 
     /// The migration to mark on the map: the one in flight, else the last one of the
     /// operation still running; nothing once it has ended.
     var migrationMarks: (source: PFN, target: PFN?)? {
-        guard let op = machine.operation, !op.isFinished else { return nil }
+        guard let op = machine.operation, !op.isFinished, op.phase == .migrate else { return nil }
         if let m = op.migration { return (m.source, m.target) }
         return lastMigration.map { ($0.source, $0.target) }
     }

@@ -25,7 +25,10 @@ struct ScreenLayout: Hashable, Sendable {
     /// 4-character columns ("14k", "999").
     static let sideMinimum = 50
 
-    init(_ area: Rect, tab: PanelTab = .inspector) {
+    /// `lessonRows`: rows a lesson pane needs above the log on a wide screen; the map gives
+    /// them up (at most a third of the body), so the inspector, where the migration spotlight
+    /// shows, stays in view beside the lesson's text.
+    init(_ area: Rect, tab: PanelTab = .inspector, lessonRows: Int = 0) {
         let rows = area.splitRows([.length(1), .fill(1), .length(1)])
         title = rows[0]
         keyBar = rows[2]
@@ -48,8 +51,9 @@ struct ScreenLayout: Hashable, Sendable {
         let columns = body.splitColumns([.fill(1), .length(side)])
         // Under the map: a third of the height for the inspector and the log (half each, the
         // inspector 7 rows or more), 3 lines of legend; the map gets the rest.
-        let below = max(12, body.height / 3)
-        let inspectorHeight = max(7, below / 2)
+        let base = max(12, body.height / 3)
+        let inspectorHeight = max(7, base / 2)
+        let below = base + min(max(0, lessonRows), body.height / 3)
         let left = columns[0].splitRows([.fill(1), .length(3), .length(inspectorHeight), .length(below - inspectorHeight)])
         (map, legend, inspector, log) = (left[0], left[1], left[2], left[3])
         // The zone panel's 14 lines of counters and tables, the hot-plug phases below.

@@ -18,15 +18,22 @@ enum Pane: Int, CaseIterable, Hashable, Sendable {
         }
     }
 
-    func cycled(by delta: Int) -> Pane {
-        let n = Pane.allCases.count
-        return Pane(rawValue: ((rawValue + delta) % n + n) % n) ?? .map
+    func cycled(by delta: Int) -> Pane { cycledCase(by: delta) }
+}
+
+extension CaseIterable where Self: RawRepresentable, RawValue == Int {
+    /// The case `delta` places on, wrapping round at either end (Tab and Shift-Tab).
+    func cycledCase(by delta: Int) -> Self {
+        let all = Array(Self.allCases)
+        let n = all.count
+        return Self(rawValue: ((rawValue + delta) % n + n) % n) ?? all[0]
     }
 }
 
 /// A small window over the screen that takes the keys while it is open.
 enum Modal: Hashable, Sendable {
-    case help
+    /// The help window at one of its pages.
+    case help(HelpPage)
     /// The `/` prompt with what has been typed so far.
     case jump(String)
     /// The online chooser: the sysfs state strings valid_zones allows, and the one selected.

@@ -121,7 +121,7 @@ struct HotplugRunner {
         if let b = e.block { s += "memory\(b)  " }
         s += e.fn
         if let p = e.pfn { s += " pfn \(PFN(p))" }
-        if let t = e.toPFN { s += e.fn.contains("range") || e.fn == "offline_pages" || e.fn == "online_pages" || e.fn.hasPrefix("test_") || e.fn.hasPrefix("__offline") ? "-\(PFN(t))" : " -> \(PFN(t))" }
+        if let t = e.toPFN { s += EventText.isRange(e.fn) ? "-\(PFN(t))" : " -> \(PFN(t))" }
         if let o = e.order { s += " order \(o)" }
         if let d = e.detail { s += e.fn == "printk" ? "\n          dmesg: \(d)" : ": \(d)" }
         return s

@@ -13,6 +13,7 @@ struct SimCommand: ParsableCommand {
 
     func run() throws {
         let machine = try self.machine.bootMachine()
-        try screen.run(MemtopApp(machine: machine, machineLabel: MemtopApp.label(for: machine.config)))
+        // The map runs inside the lesson app, so that L opens the lessons from it.
+        try screen.run(LessonApp(map: MemtopApp(machine: machine, machineLabel: MemtopApp.label(for: machine.config))))
     }
 }

@@ -10,6 +10,8 @@ enum Action: Hashable, Sendable {
     /// Zoom out one level. Esc also asks to cancel an offline in flight (EINTR): the app decides
     /// which applies, since both come from the same key.
     case zoomOut
+    /// Zoom out one level and nothing else (Backspace): never cancels an offline.
+    case back
     /// Offline the block under the cursor.
     case offline
     /// Online the block under the cursor.
@@ -19,6 +21,14 @@ enum Action: Hashable, Sendable {
     case step
     /// Run to the end of the current offline phase.
     case phase
+    /// Step the folio being migrated (or the next one) through its whole migration.
+    case stepFolio
+    /// Run to the next folio's migration.
+    case nextMigration
+    /// Open the list of lessons.
+    case lessons
+    /// Pin the migration spotlight on its folio, or let it follow the next one.
+    case pinSpotlight
     case faster, slower
     case colourMode
     case workloadToggle
@@ -52,11 +62,16 @@ enum Action: Hashable, Sendable {
         case .end: return "last"
         case .zoomIn: return "zoom in"
         case .zoomOut: return "zoom out, or cancel"
+        case .back: return "zoom out (never cancels)"
         case .offline: return "offline block"
         case .online: return "online block"
         case .runPause: return "run / pause"
         case .step: return "one step"
-        case .phase: return "one phase"
+        case .phase: return "one phase (one kernel function)"
+        case .stepFolio: return "one folio through its migration"
+        case .nextMigration: return "run to the next migration"
+        case .lessons: return "lessons"
+        case .pinSpotlight: return "spotlight: pin / follow"
         case .faster: return "faster"
         case .slower: return "slower"
         case .colourMode: return "colour mode"

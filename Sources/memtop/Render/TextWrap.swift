@@ -20,3 +20,14 @@ func wrap(_ text: String, width: Int) -> [String] {
     if !line.isEmpty { lines.append(line) }
     return lines
 }
+
+/// `wrap(_:width:)` with every line after the first indented by `continuationIndent` spaces,
+/// so that a wrapped log line reads as one entry.
+func wrap(_ text: String, width: Int, continuationIndent: Int) -> [String] {
+    let first = wrap(text, width: width)
+    guard first.count > 1, continuationIndent > 0, width > continuationIndent + 8 else { return first }
+    let head = first[0]
+    let rest = String(text.dropFirst(head.count)).drop { $0 == " " }
+    let pad = String(repeating: " ", count: continuationIndent)
+    return [head] + wrap(String(rest), width: width - continuationIndent).map { pad + $0 }
+}

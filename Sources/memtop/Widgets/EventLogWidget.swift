@@ -10,9 +10,17 @@ struct EventLogWidget {
         let inside = buffer.drawBorder(area, title: title, style: focused ? .plain.bold() : .plain, caps: caps)
         guard inside.height > 0 else { return }
         let end = max(0, lines.count - scroll)
-        let shown = lines[max(0, end - inside.height)..<end]
-        for (i, line) in shown.enumerated() {
-            buffer.set(line.text, x: inside.x, y: inside.y + i, style: Self.style(line.weight, caps: caps), clip: inside)
+        // Long lines wrap (continuations indented), newest at the bottom; only the lines that
+        // fit are wrapped.
+        var rows: [(text: String, weight: LogLine.Weight)] = []
+        var i = end
+        while i > 0, rows.count < inside.height {
+            i -= 1
+            let pieces = wrap(lines[i].text, width: inside.width, continuationIndent: 2)
+            rows.insert(contentsOf: pieces.map { ($0, lines[i].weight) }, at: 0)
+        }
+        for (row, line) in rows.suffix(inside.height).enumerated() {
+            buffer.set(line.text, x: inside.x, y: inside.y + row, style: Self.style(line.weight, caps: caps), clip: inside)
         }
     }
 

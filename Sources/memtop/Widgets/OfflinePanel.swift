@@ -7,6 +7,14 @@ struct OfflinePanel {
     var pageblocksPerBlock: Int
     /// The furthest forward phase seen (where a failed operation stopped), if known.
     var reached: HotplugPhase? = nil
+    /// zone_pcp_disable runs (false without isolate-freed-pages-asap: the 2007 code only
+    /// drained the per-cpu lists once and left them enabled).
+    var pcpDisabled = true
+
+    /// The phase as the kernel that runs it names it.
+    func name(_ phase: HotplugPhase) -> String {
+        phase == .pcpDisable && !pcpDisabled ? "drain_all_pages (pcp stays on)" : phase.kernelName
+    }
 
     func render(into buffer: inout Buffer, area: Rect, caps: TerminalCapabilities) {
         let title: String
@@ -31,7 +39,7 @@ struct OfflinePanel {
             line("Nothing in flight.", .plain.bold())
             line("o offlines the block under the cursor;")
             line("these phases light up as it runs:")
-            for phase in HotplugPhase.offlinePhases { line("  " + phase.kernelName, .plain.dim()) }
+            for phase in HotplugPhase.offlinePhases { line("  " + name(phase), .plain.dim()) }
             return lines
         }
         let done = caps.utf8 ? "✓" : "*", current = caps.utf8 ? "▶" : ">"
@@ -43,19 +51,19 @@ struct OfflinePanel {
         let stopped = op.phase == .undoIsolate ? reached.flatMap { phases.firstIndex(of: $0) } : nil
         for (i, phase) in phases.enumerated() {
             if let stopped, i != at, i >= stopped {
-                line((i == stopped ? "x " : "  ") + phase.kernelName, i == stopped ? .plain.bold() : .plain.dim())
+                line((i == stopped ? "x " : "  ") + name(phase), i == stopped ? .plain.bold() : .plain.dim())
             } else if success || i < at {
-                line("\(done) \(phase.kernelName)", .plain.dim())
+                line("\(done) \(name(phase))", .plain.dim())
             } else if i == at && !op.isFinished {
-                var text = "\(current) \(phase.kernelName)"
+                var text = "\(current) \(name(phase))"
                 if phase == .migrate, op.pass > 0 { text += "  pass \(op.pass)" }
                 if phase == .isolate { text += "  \(op.isolatedPageblocks)/\(pageblocksPerBlock)" }
                 line(text, caps.usesColor ? Style(fg: .black, bg: .brightCyan, attributes: .bold) : Style(attributes: [.reverse, .bold]))
             } else if i == at {
                 // The rollback ran to its end; any other phase the operation ended in failed.
-                line(phase == .undoIsolate ? "\(done) \(phase.kernelName)" : "x \(phase.kernelName)", .plain.bold())
+                line(phase == .undoIsolate ? "\(done) \(name(phase))" : "x \(name(phase))", .plain.bold())
             } else {
-                line("  \(phase.kernelName)")
+                line("  \(name(phase))")
             }
         }
         swap(&phaseLines, &lines)

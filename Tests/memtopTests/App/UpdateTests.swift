@@ -94,11 +94,15 @@ struct AppUpdateTests {
         #expect(!app.machine.workloadEnabled)
     }
 
-    @Test("o offlines the block under the cursor, runs to the result and pauses")
+    @Test("o on a paused map prepares the offline and waits; space runs it to the result and pauses")
     func offline() {
         var app = AppFixture.app()
         _ = AppFixture.press(&app, "+++++")
         _ = AppFixture.press(&app, "o")
+        #expect(!app.running, "o respects pause")
+        #expect(app.machine.operation?.phase == .changeState)
+        #expect(AppFixture.screen(app).contains("next n: memory_block_change_state"))
+        _ = AppFixture.press(&app, "<Space>")
         #expect(app.running)
         #expect(app.machine.operation?.block == app.cursorBlockID)
         for _ in 0..<400 where app.running { _ = app.update(.tick) }
@@ -112,7 +116,7 @@ struct AppUpdateTests {
     @Test("Esc while an offline runs cancels it: EINTR, signal backoff, block back online")
     func cancel() {
         var app = AppFixture.app()
-        _ = AppFixture.press(&app, "o<tick:60><Esc>")
+        _ = AppFixture.press(&app, "o<Space><tick:60><Esc>")
         #expect(app.machine.operation?.signalPending == true)
         #expect(app.zoom == .overview)
         // The kernel sees the signal only at the top of its loop, after do_migrate_range.
@@ -127,7 +131,7 @@ struct AppUpdateTests {
     @Test("o on an offline block is refused with a reason; O opens the zone chooser")
     func onlineChooser() {
         var app = AppFixture.app()
-        _ = AppFixture.press(&app, "+++++++o")
+        _ = AppFixture.press(&app, "+++++++o<Space>")
         for _ in 0..<400 where app.running { _ = app.update(.tick) }
         #expect(AppFixture.press(&app, "o") == [.bell])
         #expect(app.status?.contains("already offline") == true)
@@ -137,7 +141,7 @@ struct AppUpdateTests {
             return
         }
         #expect(choices.map(\.type).contains(.movable))
-        _ = AppFixture.press(&app, "<Enter>")
+        _ = AppFixture.press(&app, "<Enter><Space>")
         for _ in 0..<400 where app.running { _ = app.update(.tick) }
         #expect(app.machine.blocks[app.cursorBlock].state == .online)
         #expect(app.machine.zoneType(app.machine.pfnRange(of: app.cursorBlockID).lowerBound) == choices[0].zone)
@@ -182,7 +186,7 @@ struct AppUpdateTests {
     @Test("Tab cycles the panes; in the log pane arrows scroll it")
     func panes() {
         var app = AppFixture.app()
-        _ = AppFixture.press(&app, "o<tick:20>")
+        _ = AppFixture.press(&app, "o<Space><tick:20>")
         _ = AppFixture.press(&app, "<Tab>")
         #expect(app.pane == .log)
         _ = AppFixture.press(&app, "kk")
@@ -212,12 +216,19 @@ struct AppUpdateTests {
         #expect(app.zoom == .overview)
     }
 
-    @Test("q and F10 quit; help takes any key to close")
+    @Test("q and F10 quit; in the help, Tab turns its pages and q and Esc close it without quitting")
     func quitAndHelp() {
         var app = AppFixture.app()
         _ = AppFixture.press(&app, "?")
-        #expect(app.modal == .help)
-        _ = AppFixture.press(&app, "x")
+        #expect(app.modal == .help(.keys))
+        _ = AppFixture.press(&app, "<Tab><Tab>")
+        #expect(app.modal == .help(.phases))
+        #expect(AppFixture.screen(app).contains("mm/page_isolation.c"))
+        _ = AppFixture.press(&app, "5")
+        #expect(AppFixture.screen(app).contains("failure to isolate range"))
+        #expect(AppFixture.press(&app, "q").isEmpty)
+        #expect(app.modal == nil)
+        _ = AppFixture.press(&app, "?<Esc>")
         #expect(app.modal == nil)
         #expect(AppFixture.press(&app, "q") == [.quit])
         #expect(AppFixture.press(&app, "<F10>") == [.quit])

@@ -61,7 +61,7 @@ struct EndToEndTests {
         // The cursor starts on memory48, the first Movable block; l moves to memory49.
         try tmux.sendKeys("l")
         try tmux.waitFor("inspector: memory49")
-        try tmux.sendKeys("+", "+", "+", "+", "+", "+", "o")
+        try tmux.sendKeys("+", "+", "+", "+", "+", "+", "o", "Space")
         let pane = try tmux.waitFor("result: offlined memory49", timeout: .seconds(8))
         // The wide panel lists every phase; the narrow tab folds those done into one line.
         #expect(pane.contains(cols < 120 ? "phases done" : "✓ __offline_isolated_pages"))
@@ -75,7 +75,7 @@ struct EndToEndTests {
         let tmux = try Self.start(cols: 120, rows: 40)
         defer { tmux.kill() }
         try tmux.waitFor("map: whole machine")
-        try tmux.sendKeys("o")
+        try tmux.sendKeys("o", "Space")
         try tmux.waitFor("▶ do_migrate_range", timeout: .seconds(8))
         try tmux.sendKeys("Escape")
         try tmux.waitFor("signal pending")
@@ -84,6 +84,9 @@ struct EndToEndTests {
         let pane = try tmux.waitFor("EINTR", timeout: .seconds(8))
         try tmux.waitFor("signal backoff")
         #expect(pane.contains("offline_pages"))
+        try tmux.waitFor("why it failed")
+        // Moving on brings the inspector back.
+        try tmux.sendKeys("l", "h")
         try tmux.waitFor("memory48 online")
     }
 
@@ -98,9 +101,9 @@ struct EndToEndTests {
         try tmux.sendKeys("c")
         try tmux.waitFor("colours: migratetype")
         try tmux.sendKeys("?")
-        try tmux.waitFor("help: every key")
+        try tmux.waitFor("help: keys")
         try tmux.sendKeys("Escape")
-        try tmux.waitUntil("help to close") { !$0.contains("help: every key") }
+        try tmux.waitUntil("help to close") { !$0.contains("help: keys") }
     }
 
     @Test("a resize during the animation redraws; at 80x24 the tabbed layout; below it the too-small screen; back again the map")
@@ -108,7 +111,7 @@ struct EndToEndTests {
         let tmux = try Self.start(cols: 120, rows: 40)
         defer { tmux.kill() }
         try tmux.waitFor("map: whole machine")
-        try tmux.sendKeys("o")
+        try tmux.sendKeys("o", "Space")
         try tmux.waitFor("running")
         try tmux.resize(cols: 110, rows: 34)
         try tmux.waitUntil("a 110-column redraw") { pane in

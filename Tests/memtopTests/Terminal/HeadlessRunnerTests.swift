@@ -91,7 +91,7 @@ struct TerminalHeadlessRunnerTests {
         #expect(run.screen.lines.joined(separator: "\n").contains("running"))
         let help = runHeadless(run.app, events: [.key(.char("?"))], size: size, caps: caps)
             .screen.lines.joined(separator: "\n")
-        #expect(help.contains("help: every key"))
+        #expect(help.contains("help: keys"))
         #expect(help.contains("zoom out, or cancel"))
     }
 }

@@ -49,9 +49,10 @@ struct TerminalKeyTests {
             (.char("?"), .help), (.function(1), .help), (.char("q"), .quit), (.function(10), .quit),
             (.up, .moveUp), (.char("k"), .moveUp), (.down, .moveDown), (.char("j"), .moveDown),
             (.left, .moveLeft), (.char("h"), .moveLeft), (.right, .moveRight), (.char("l"), .moveRight),
-            (.enter, .zoomIn), (.escape, .zoomOut), (.backspace, .zoomOut),
+            (.enter, .zoomIn), (.escape, .zoomOut), (.backspace, .back),
             (.char("o"), .offline), (.char("O"), .online), (.char(" "), .runPause),
-            (.char("n"), .step), (.char("N"), .phase), (.char("+"), .faster), (.char("="), .faster),
+            (.char("n"), .step), (.char("N"), .phase), (.char("m"), .stepFolio), (.char("M"), .nextMigration),
+            (.char("f"), .pinSpotlight), (.char("L"), .lessons), (.char("+"), .faster), (.char("="), .faster),
             (.char("-"), .slower), (.char("c"), .colourMode), (.char("w"), .workloadToggle),
             (.char("/"), .jump), (.char("r"), .refresh), (.tab, .nextPane),
             (.pageUp, .pageUp), (.pageDown, .pageDown),
@@ -70,7 +71,8 @@ struct TerminalKeyTests {
         #expect(Set(keys).count == keys.count)
         let rows = KeyTable.standard.helpRows
         #expect(rows.first.map { $0.keys } == "? F1")
-        #expect(rows.contains { $0.keys == "Esc Backspace" && $0.action == .zoomOut })
+        #expect(rows.contains { $0.keys == "Esc" && $0.action == .zoomOut })
+        #expect(rows.contains { $0.keys == "Backspace" && $0.action == .back })
         #expect(rows.contains { $0.keys == "C-L" && $0.action == .redraw })
         #expect(Set(rows.map(\.action)).count == rows.count)
     }
