@@ -292,7 +292,7 @@ extension Machine {
         guard let block = operation?.block else { return }
         blocks[block.raw].state = .online
         let range = opRange()
-        let start = geometry.physAddress(PFN(range.lowerBound)), end = geometry.physAddress(PFN(range.upperBound)) - 1
+        let start = geometry.physAddress(PFN(addresses.pfn(range.lowerBound))), end = geometry.physAddress(PFN(addresses.pfnEnd(range.upperBound))) - 1
         message("memory offlining [mem \(hex10(start))-\(hex10(end))] failed due to \(reason)")
         emit(.hotplug, "memory_block_change_state", block: block.raw, detail: "going-offline -> online")
         operation?.result = HotplugResult(outcome: .failed, errno: errno, reason: reason, kernelBug: kernelBug)
@@ -344,7 +344,7 @@ extension Machine {
         shrinkZoneSpan(zone: z, removed: range)
         blocks[block.raw].state = .offline
         emit(.hotplug, "memory_block_change_state", block: block.raw, detail: "going-offline -> offline")
-        let start = geometry.physAddress(PFN(range.lowerBound)), end = geometry.physAddress(PFN(range.upperBound)) - 1
+        let start = geometry.physAddress(PFN(addresses.pfn(range.lowerBound))), end = geometry.physAddress(PFN(addresses.pfnEnd(range.upperBound))) - 1
         message("Offlined Pages \(nr) [mem \(hex10(start))-\(hex10(end))]")
         nextBlockOrFinish(outcome: .offlined)
     }
@@ -394,7 +394,7 @@ extension Machine {
             zones[z].startPFN = PFN(start)
             zones[z].spanned = end - start
             emit(.hotplug, "shrink_zone_span", block: operation?.block?.raw,
-                 detail: "\(zones[z].name) now spans \(PFN(start))-\(PFN(end))")
+                 detail: "\(zones[z].name) now spans \(PFN(addresses.pfn(start)))-\(PFN(addresses.pfnEnd(end)))")
         }
     }
 }

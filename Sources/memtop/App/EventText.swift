@@ -9,7 +9,10 @@ enum EventText {
         if let pfn = event.pfn { s += " pfn \(PFN(pfn))" }
         if let to = event.toPFN {
             s += " -> \(PFN(to))"
-            if let place = place(of: PFN(to), machine: machine) { s += " \(place)" }
+            if let engine = machine.addresses.enginePFN(to),
+               let place = place(of: PFN(engine), machine: machine) {
+                s += " \(place)"
+            }
         }
         if let order = event.order { s += " order \(order)" }
         if let detail = event.detail { s += ": \(detail)" }
@@ -32,10 +35,10 @@ enum EventText {
     }
 
     /// "offlined memory60" / "failed memory60: EBUSY (unmovable page)".
-    static func outcome(_ op: HotplugOperation) -> String {
-        guard let result = op.result else { return "\((op.block ?? op.done.last).map(\.description) ?? "?"): in flight" }
+    static func outcome(_ op: HotplugOperation, addresses: AddressMap = AddressMap()) -> String {
+        guard let result = op.result else { return "\((op.block ?? op.done.last).map(addresses.name) ?? "?"): in flight" }
         let finished = result.outcome == .failed ? (op.block ?? op.done.last) : (op.done.last ?? op.block)
-        let block = finished.map(\.description) ?? "the block"
+        let block = finished.map(addresses.name) ?? "the block"
         switch result.outcome {
         case .offlined: return "offlined \(block)"
         case .online: return "onlined \(block)"

@@ -5,12 +5,14 @@ import MemEngine
 ///
 /// What is approximated, and said so in the simulation's log:
 /// - only a window of blocks is imported (the chosen one, its neighbours in its zone, and the
-///   blocks of its node with the most free memory until there is room for its pages), renumbered
-///   memory0, memory1, ... in zone order, all on node0;
+///   blocks of its node with the most free memory until there is room for its pages), all on
+///   node0; the trace keeps their real block ids and pfns (`AddressMap`), the map draws them side
+///   by side;
 /// - owners are synthetic (one process, one file), per-pageblock migratetypes are guessed,
 ///   watermarks are recomputed for the window's size, the workload is off;
-/// - "no flags" pages become slab pages (unmovable kernel memory); never-initialised and
-///   PageOffline pages become free pages.
+/// - pages that /proc does not explain ("other": no flags, kernel allocations) become
+///   "unknown kernel page"s (unmovable outside ZONE_MOVABLE); never-initialised and PageOffline
+///   pages become free pages.
 enum LiveImport {
     /// Blocks a simulation imports at most.
     static let maxBlocks = 8
@@ -46,7 +48,8 @@ enum LiveImport {
         let cpus = max(1, min(256, memory.snapshot.zones?.map(\.cpus).max() ?? 1))
         let machine: Machine
         do {
-            machine = try Machine(importing: ImportedMachine(geometry: memory.geometry, cpus: cpus, blocks: imported.map(\.block)))
+            machine = try Machine(importing: ImportedMachine(geometry: memory.geometry, cpus: cpus, blocks: imported.map(\.block),
+                                                             realBlocks: imported.map { memory.blockViews[$0.index].id.raw }))
         } catch {
             return .failure(Refusal(message: error.description))
         }
@@ -57,10 +60,10 @@ enum LiveImport {
         app.screen = screen
         app.mode = mode
         app.log.removeAll()
-        let renumbered = imported.enumerated().map { "\(memory.blockViews[$1.index].id)->memory\($0)" }.joined(separator: " ")
+        let names = imported.map { memory.blockViews[$0.index].id.description }.joined(separator: " ")
         app.note("Simulation of offlining \(view.id) (\(zone)) from live data: nothing is written to /sys; q or Esc returns to the live view.", .important)
-        app.note("Imported \(imported.count) blocks, renumbered: \(renumbered). Owners are synthetic (one process, one file);")
-        app.note("migratetypes guessed (kernel pageblocks Unmovable, the rest Movable); no-flags pages became slab, never-initialised free; workload off.")
+        app.note("Imported \(imported.count) blocks: \(names); the trace names their real ids and pfns. Owners are synthetic (one process, one file);")
+        app.note("migratetypes guessed (kernel pageblocks Unmovable, the rest Movable); pages without flags became unknown kernel pages, never-initialised free; workload off.")
         app.cursorBlock = newIndex
         app.cursorPFN = machine.pfnRange(of: BlockID(newIndex)).lowerBound
         app.zoom = .block
@@ -125,7 +128,8 @@ enum LiveImport {
         case .free, .uninit, .offline: return ImportedPage(.free)
         case .lruAnon: return ImportedPage(.anon, flags: flags)
         case .lruFile: return ImportedPage(.file, flags: flags)
-        case .slab, .other: return ImportedPage(.slab)
+        case .slab: return ImportedPage(.slab)
+        case .other: return ImportedPage(.kernel)
         case .pagetable: return ImportedPage(.pageTable)
         case .reserved: return ImportedPage(.reserved)
         }

@@ -77,7 +77,8 @@ extension MemtopApp {
     mutating func absorbEvents() {
         for event in machine.drainEvents() {
             note(EventText.line(event, machine: machine), EventText.weight(event))
-            if event.fn == "folio_copy", let p = event.pfn, let t = event.toPFN {
+            if event.fn == "folio_copy", let p = event.pfn.flatMap(machine.addresses.enginePFN),
+               let t = event.toPFN.flatMap(machine.addresses.enginePFN) {
                 lastMigration = (PFN(p), PFN(t))
             }
         }
@@ -85,8 +86,8 @@ extension MemtopApp {
         if op.isFinished, !outcomeAnnounced {
             outcomeAnnounced = true
             running = false
-            note(EventText.outcome(op), op.result?.errno == nil ? .important : .error)
-            status = "\(EventText.outcome(op)); paused (space runs the workload)"
+            note(EventText.outcome(op, addresses: machine.addresses), op.result?.errno == nil ? .important : .error)
+            status = "\(EventText.outcome(op, addresses: machine.addresses)); paused (space runs the workload)"
         } else if let stall = op.stall, stall != announcedStall {
             announcedStall = stall
             running = false
@@ -109,8 +110,14 @@ extension MemtopApp {
         lastMigration = nil
         running = true
         logScroll = 0
-        note("o: echo offline > /sys/devices/system/memory/\(cursorBlockID)/state", .important)
-        status = "offlining \(cursorBlockID): space pauses, n steps, Esc cancels"
+        let name = machine.addresses.name(cursorBlockID)
+        if machine.addresses.isIdentity {
+            note("o: echo offline > /sys/devices/system/memory/\(name)/state", .important)
+        } else {
+            // An imported machine: never print a sysfs command, nothing is written to /sys.
+            note("o: simulated offline_pages() of \(name), pfn \(PFN(machine.addresses.pfn(machine.pfnRange(of: cursorBlockID).lowerBound.raw))); nothing is written to /sys", .important)
+        }
+        status = "offlining \(name): space pauses, n steps, Esc cancels"
         return []
     }
 

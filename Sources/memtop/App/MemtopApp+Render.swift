@@ -17,7 +17,7 @@ extension MemtopApp {
         let inspected = zoom == .block
             ? Inspector(title: "inspector: page \(cursorPFN)", lines: InspectorText.page(machine, cursorPFN).map { ($0.text, $0.style) },
                         scroll: inspectorScroll, focused: pane == .inspector)
-            : Inspector(title: "inspector: \(cursorBlockID)", lines: InspectorText.block(machine, cursorBlockID).map { ($0.text, $0.style) },
+            : Inspector(title: "inspector: \(machine.addresses.name(cursorBlockID))", lines: InspectorText.block(machine, cursorBlockID).map { ($0.text, $0.style) },
                         scroll: inspectorScroll, focused: pane == .inspector)
         inspected.render(into: &buffer, area: layout.inspector, caps: caps)
         EventLogWidget(lines: log, scroll: logScroll, focused: pane == .log)
@@ -25,7 +25,8 @@ extension MemtopApp {
         let zone = zoom == .block ? machine.zoneIndex(cursorPFN) ?? machine.zoneIndex(for: blocks[cursorBlock])
                                   : machine.zoneIndex(for: blocks[cursorBlock])
         ZonePanel(stats: zone.map { machine.zoneStats($0) }).render(into: &buffer, area: layout.zonePanel, caps: caps)
-        OfflinePanel(operation: machine.operation, pageblocksPerBlock: machine.geometry.pageblocksPerBlock, reached: phaseReached)
+        OfflinePanel(operation: machine.operation, pageblocksPerBlock: machine.geometry.pageblocksPerBlock, reached: phaseReached,
+                     addresses: machine.addresses)
             .render(into: &buffer, area: layout.offlinePanel, caps: caps)
         KeyBar(entries: keyBarEntries, status: status).render(into: &buffer, area: layout.keyBar, caps: caps)
         switch modal {

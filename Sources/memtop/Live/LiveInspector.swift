@@ -112,11 +112,33 @@ struct LiveInspector {
             block.offlinable = false
             block.blockers = [reason]
             block.blockerCount = 1
+            block.errno = "EINVAL"
+            block.reason = reason.reason
             return
         }
         block.blockers = scan.blockers
         block.blockerCount = scan.blockerCount
-        block.offlinable = scan.blockerCount == 0
+        if let first = scan.blockers.first {
+            block.offlinable = false
+            block.errno = "EBUSY"
+            block.reason = first.reason
+            return
+        }
+        // Isolation would pass; migration needs a free target outside the block for every page.
+        let toMigrate = scan.kinds.lruAnon + scan.kinds.lruFile
+        block.pagesToMigrate = toMigrate
+        if let zone = block.zone,
+           let room = MigrationRoom.freePages(for: scan.pfns, zone: zone, node: block.node,
+                                              blockFree: scan.kinds.free, snapshot: snapshot) {
+            block.freeForMigration = room
+            if room < toMigrate {
+                block.offlinable = false
+                block.errno = "EINTR"
+                block.reason = "not enough free memory to migrate \(toMigrate) pages"
+                return
+            }
+        }
+        block.offlinable = true
     }
 
     /// The range checks of `offline_pages()` that fail before any page is looked at.

@@ -50,6 +50,8 @@ extension InspectReport {
         switch block.offlinable {
         case true?:
             return "would offline"
+        case false? where block.blockers.isEmpty:
+            return "busy" + (block.errno.map { " (\($0))" } ?? "") + ": " + (block.reason ?? block.note ?? "?")
         case false?:
             let shown = block.blockers.prefix(2).map { blocker in
                 "pfn \(hex(blocker.pfn)) \(blocker.reason)" + (blocker.kind.map { " (\($0))" } ?? "")

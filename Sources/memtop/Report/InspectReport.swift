@@ -128,12 +128,28 @@ struct InspectReport: Codable, Equatable, Sendable {
         var blockerCount: UInt64
         /// Why `offlinable` is nil, or what else limits the verdict.
         var note: String?
+        /// The errno class the kernel's offline would end with when `offlinable` is false:
+        /// "EINVAL" (refused before any page is looked at: `valid_zones` "none", holes, several
+        /// zones), "EBUSY" (isolation fails on an unmovable or reserved page) or "EINTR"
+        /// (migration cannot finish and only the signal ends it); nil otherwise.
+        var errno: String? = nil
+        /// Why the block would not offline, in one phrase ("unmovable page", "reserved page",
+        /// "memory holes", "multizone range", "not enough free memory to migrate N pages");
+        /// nil when it would, or when it cannot be told.
+        var reason: String? = nil
+        /// In-use movable pages of the block that migration would have to move.
+        var pagesToMigrate: UInt64? = nil
+        /// Free pages outside the block that could receive them: above the min watermark and the
+        /// lowmem reserve, in the zones and nodes `alloc_migration_target()` may use.
+        var freeForMigration: UInt64? = nil
 
         enum CodingKeys: String, CodingKey {
-            case id, state, zone, node, pages, offlinable, blockers, note
+            case id, state, zone, node, pages, offlinable, blockers, note, errno, reason
             case startPfn = "start_pfn"
             case validZones = "valid_zones"
             case blockerCount = "blocker_count"
+            case pagesToMigrate = "pages_to_migrate"
+            case freeForMigration = "free_for_migration"
         }
 
         func encode(to encoder: Encoder) throws {
@@ -149,6 +165,10 @@ struct InspectReport: Codable, Equatable, Sendable {
             try c.encode(blockers, forKey: .blockers)
             try c.encode(blockerCount, forKey: .blockerCount)
             try c.encode(note, forKey: .note)
+            try c.encode(errno, forKey: .errno)
+            try c.encode(reason, forKey: .reason)
+            try c.encode(pagesToMigrate, forKey: .pagesToMigrate)
+            try c.encode(freeForMigration, forKey: .freeForMigration)
         }
     }
 

@@ -24,7 +24,7 @@ struct SimInspector {
             pages.offline = UInt64(s.count(.offline))
             // Content pages not on an evictable LRU list: unevictable, batched, isolated.
             let content = s.count(.anon) + s.count(.file)
-            pages.other = UInt64(content - Int(pages.lruAnon + pages.lruFile) + s.count(.garbage))
+            pages.other = UInt64(content - Int(pages.lruAnon + pages.lruFile) + s.count(.garbage) + s.count(.kernel))
             let verdict = b.state == .online ? m.offlineVerdict(b.id) : nil
             let zone: String? = s.multizone ? "multizone" : s.zone?.description
             return InspectReport.Block(

@@ -7,6 +7,8 @@ struct OfflinePanel {
     var pageblocksPerBlock: Int
     /// The furthest forward phase seen (where a failed operation stopped), if known.
     var reached: HotplugPhase? = nil
+    /// Real block ids of an imported machine.
+    var addresses = AddressMap()
 
     func render(into buffer: inout Buffer, area: Rect, caps: TerminalCapabilities) {
         let title: String
@@ -63,7 +65,7 @@ struct OfflinePanel {
             for text in wrap("no progress: " + stall, width: inside.width) { line(text, Style(fg: .brightRed, attributes: .bold)) }
         }
         if let result = op.result {
-            let outcome = EventText.outcome(op)
+            let outcome = EventText.outcome(op, addresses: addresses)
             let style: Style = result.outcome == .failed
                 ? (caps.usesColor ? Style(fg: .brightRed, attributes: .bold) : .plain.bold().underlined())
                 : (caps.usesColor ? Style(fg: .brightGreen, attributes: .bold) : .plain.bold())
@@ -76,6 +78,6 @@ struct OfflinePanel {
 
     private var block: String {
         guard let op = operation else { return "" }
-        return (op.block ?? op.done.last).map(\.description) ?? ""
+        return (op.block ?? op.done.last).map(addresses.name) ?? ""
     }
 }
