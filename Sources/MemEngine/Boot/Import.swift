@@ -19,6 +19,10 @@ public struct ImportedMachine: Equatable, Sendable {
     /// The real id of each block, in the same order, when the machine should keep the real
     /// block ids and pfns in its events (`AddressMap`); nil renumbers them memory0, memory1, ...
     public var realBlocks: [Int]?
+    /// The real machine's watermarks per zone type (with its lowmem reserve folded in), which
+    /// replace the ones computed for the imported blocks alone: a real machine's min_free_kbytes
+    /// (raised for THP by khugepaged) decides whether migration finds targets.
+    public var watermarks: [ZoneType: Watermarks] = [:]
 
     public init(geometry: Geometry, cpus: Int, blocks: [ImportedBlock], seed: UInt64 = 1, realBlocks: [Int]? = nil) {
         self.geometry = geometry
@@ -119,7 +123,10 @@ extension Machine {
         memblockFreeAll()
         fillImportedContent(imported)
         initPerZoneWmarkMin()
-        for z in zones.indices { setPageset(zone: z) }
+        for z in zones.indices {
+            if let real = imported.watermarks[zones[z].type] { zones[z].watermarks = real }
+            setPageset(zone: z)
+        }
         _ = drainEvents()
     }
 

@@ -82,7 +82,7 @@ enum LiveImport {
             let pfns = UInt64(block.pfns.lowerBound.raw)..<UInt64(block.pfns.upperBound.raw)
             let scan = try scanner.scan(pfns, inMovableZone: block.zone == .movable, keepPages: true)
             guard scan.isComplete, let pages = scan.pages, let zone = block.zone else { continue }
-            imported.append((i, ImportedBlock(zone: zone, pages: .each(pages.map(importedPage)))))
+            imported.append((i, ImportedBlock(zone: zone, pages: .each(pages.map { importedPage($0) }))))
         }
         return imported
     }
@@ -117,8 +117,9 @@ enum LiveImport {
         return window
     }
 
-    /// A live page as the engine imports it.
-    static func importedPage(_ page: LivePage) -> ImportedPage {
+    /// A live page as the engine imports it. With `flaglessFree`, pages without flags are taken
+    /// as per-cpu free pages (as the verdict does, see `LiveInspector`), else as kernel pages.
+    static func importedPage(_ page: LivePage, flaglessFree: Bool = false) -> ImportedPage {
         var flags: PageFlags = []
         if page.flags.contains(.active) { flags.insert(.active) }
         if page.flags.contains(.referenced) { flags.insert(.referenced) }
@@ -129,6 +130,7 @@ enum LiveImport {
         case .lruAnon: return ImportedPage(.anon, flags: flags)
         case .lruFile: return ImportedPage(.file, flags: flags)
         case .slab: return ImportedPage(.slab)
+        case .kernel: return ImportedPage(flaglessFree ? .free : .kernel)
         case .other: return ImportedPage(.kernel)
         case .pagetable: return ImportedPage(.pageTable)
         case .reserved: return ImportedPage(.reserved)

@@ -16,7 +16,7 @@ enum LiveText {
         ]
         if let pages = report?.pages {
             let names: [(LivePageKind, String)] = [(.free, "free"), (.lruAnon, "anon"), (.lruFile, "file"), (.slab, "slab"),
-                                                   (.pagetable, "ptbl"), (.reserved, "resv"), (.other, "no-flags"),
+                                                   (.pagetable, "ptbl"), (.reserved, "resv"), (.kernel, "no-flags"), (.other, "other"),
                                                    (.offline, "offline"), (.uninit, "never-initialised")]
             lines.append((names.filter { pages[$0.0] > 0 }.map { "\($0.1) \(pages[$0.0])" }.joined(separator: "  "), .plain))
         }

@@ -66,14 +66,20 @@ struct CaptureImport {
                 if block.id == id { throw BadInput(description: "kpageflags ends inside memory\(id)") }
                 continue
             }
-            imported.append((block.id, ImportedBlock(zone: zone, pages: .each(pages.map(LiveImport.importedPage)))))
+            // Where the verdict took the flagless pages as per-cpu free pages (zone_pcp_disable()
+            // drains them), and in ZONE_MOVABLE, which holds no kernel allocations, they import
+            // as free; elsewhere as unknown kernel pages.
+            let flaglessFree = zone == .movable || (block.id == id && block.offlinable == true)
+            imported.append((block.id, ImportedBlock(zone: zone, pages: .each(pages.map { LiveImport.importedPage($0, flaglessFree: flaglessFree) }))))
         }
         imported.sort { ($0.block.zone, $0.id) < ($1.block.zone, $1.id) }
         let cpus = max(1, min(256, snapshot.zones?.map(\.cpus).max() ?? 1))
+        var description = ImportedMachine(geometry: geometry, cpus: cpus, blocks: imported.map(\.block),
+                                          realBlocks: imported.map(\.id))
+        description.watermarks = realWatermarks(snapshot, highestZone: target.zone == "Movable" ? 3 : 2)
         let machine: Machine
         do {
-            machine = try Machine(importing: ImportedMachine(geometry: geometry, cpus: cpus, blocks: imported.map(\.block),
-                                                             realBlocks: imported.map(\.id)))
+            machine = try Machine(importing: description)
         } catch {
             throw BadInput(description: "memory\(id) cannot be simulated: \(error.description)")
         }
@@ -81,6 +87,22 @@ struct CaptureImport {
             throw BadInput(description: "memory\(id) could not be imported")
         }
         return CaptureImport(machine: machine, block: BlockID(engine), refusal: nil)
+    }
+
+    /// zoneinfo's watermarks per zone type, summed over nodes, each raised by the zone's
+    /// `protection:` for allocations up to zone index `highestZone`.
+    static func realWatermarks(_ snapshot: LiveSnapshot, highestZone: Int) -> [ZoneType: Watermarks] {
+        var marks: [ZoneType: Watermarks] = [:]
+        for zone in snapshot.zones ?? [] where zone.managed > 0 {
+            guard let type = ZoneType(kernelName: zone.name), let min = zone.min else { continue }
+            let reserve = Int(zone.protection.flatMap { $0.indices.contains(highestZone) ? $0[highestZone] : nil } ?? 0)
+            var w = marks[type] ?? Watermarks()
+            w.min += Int(min) + reserve
+            w.low += Int(zone.low ?? min) + reserve
+            w.high += Int(zone.high ?? min) + reserve
+            marks[type] = w
+        }
+        return marks
     }
 
     /// The target and the online one-zone blocks its pages may migrate to: zones up to Normal

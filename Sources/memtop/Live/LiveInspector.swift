@@ -118,7 +118,17 @@ struct LiveInspector {
         }
         block.blockers = scan.blockers
         block.blockerCount = scan.blockerCount
-        if let first = scan.blockers.first {
+        // Free pages on the per-cpu lists read no flags (refcount 0, not PG_buddy), like kernel
+        // allocations; zone_pcp_disable() gives them back to the buddy allocator before
+        // isolation. When every blocker is such a page and the zone holds at least as many
+        // per-cpu pages, they may all be free: the kernel offlined such blocks in every saved run.
+        if scan.blockerCount > 0, scan.blockerCount == scan.flaglessBlockers,
+           let pcp = perCPUPages(zone: block.zone, node: block.node, snapshot: snapshot), scan.flaglessBlockers <= pcp {
+            block.note = "\(scan.flaglessBlockers) pages without flags taken as per-cpu free pages (the zone has \(pcp) on its per-cpu lists)"
+            block.blockers = []
+            block.blockerCount = 0
+        }
+        if let first = block.blockers.first {
             block.offlinable = false
             block.errno = "EBUSY"
             block.reason = first.reason
@@ -139,6 +149,11 @@ struct LiveInspector {
             }
         }
         block.offlinable = true
+    }
+
+    /// Pages on the per-cpu lists of the block's zone (zoneinfo's `count:` lines).
+    private func perCPUPages(zone: String?, node: Int?, snapshot: LiveSnapshot) -> UInt64? {
+        snapshot.zones?.first { $0.name == zone && (node == nil || $0.node == node) }?.pcpCount
     }
 
     /// The range checks of `offline_pages()` that fail before any page is looked at.

@@ -14,8 +14,10 @@ enum LivePageKind: String, CaseIterable, Codable, Sendable {
     case pagetable
     /// PG_reserved: bootmem, firmware, the kernel image, memory-map holes.
     case reserved
-    /// Anything else: kernel allocations without a flag (vmalloc, stacks, per-cpu free pages),
-    /// pages between LRU batches, hwpoisoned pages.
+    /// No flag at all (or only COMPOUND_HEAD, with its tails): a kernel allocation that /proc
+    /// does not name (vmalloc, stacks, driver memory), or a free page on a per-cpu list.
+    case kernel
+    /// Anything else: flags that fit no kind above (hwpoisoned pages, odd combinations).
     case other
     /// No online struct page (KPF_NOPAGE: hole or offline section) or PageOffline (balloon).
     case offline
@@ -29,6 +31,7 @@ enum LivePageKind: String, CaseIterable, Codable, Sendable {
         case .lruAnon: return "anon (LRU)"
         case .lruFile: return "file (LRU)"
         case .pagetable: return "page table"
+        case .kernel: return "no flags"
         case .uninit: return "never initialised"
         default: return rawValue
         }
@@ -116,6 +119,8 @@ struct PageClassifier: Sendable {
     private static let tailBit = KPageFlags.compoundTail.rawValue
     private static let thpBit = KPageFlags.thp.rawValue
     private static let anonBit = KPageFlags.anon.rawValue
+    private static let userBits = KPageFlags([.anon, .swapbacked, .mmap, .uptodate, .swapcache]).rawValue
+    private static let kernelBits = KPageFlags([.slab, .pgtable, .reserved, .buddy, .noPage, .offline, .huge]).rawValue
 
     private mutating func kind(pfn: UInt64, flags raw: UInt64, count: UInt64, blankPageblock: Bool) -> LivePageKind {
         // A compound tail is part of its head's folio: a THP tail reads MMAP|ANON|COMPOUND_TAIL|THP
@@ -153,7 +158,13 @@ struct PageClassifier: Sendable {
         if raw & Self.slabBit != 0 { return .slab }
         if raw & Self.pgtableBit != 0 { return .pagetable }
         if raw & Self.lruBit != 0 { return raw & Self.swapbackedBit != 0 ? .lruAnon : .lruFile }
+        // Off the LRU for a moment (in a per-cpu LRU add batch, isolated by reclaim): user
+        // pages that lru_cache_disable() puts back on the LRU before isolation looks at them.
+        if raw & Self.userBits != 0 && raw & Self.kernelBits == 0 {
+            return raw & (Self.swapbackedBit | Self.anonBit) != 0 ? .lruAnon : .lruFile
+        }
         if raw == 0 && count == 0 && blankPageblock { return .uninit }
+        if raw & ~Self.headBit == 0 { return .kernel }
         return .other
     }
 
@@ -171,12 +182,12 @@ struct PageClassifier: Sendable {
         facts.hugetlb = flags.contains(.huge)
         // A compound page is judged by its head (has_unmovable_pages() looks at
         // compound_head()): a tail counted as LRU had an LRU head.
-        facts.lru = flags.contains(.lru) || (facts.compound && (kind == .lruAnon || kind == .lruFile))
+        facts.lru = kind == .lruAnon || kind == .lruFile
         facts.buddy = kind == .free
         facts.refcountZero = kind == .free || kind == .uninit
         facts.hwPoison = flags.contains(.hwpoison)
         facts.offline = kind == .offline
-        facts.kindName = raw == 0 && kind == .other ? "no flags" : kind.label
+        facts.kindName = kind.label
         return facts
     }
 }

@@ -21,14 +21,14 @@ extension InspectReport {
         }
         out.append("")
         out.append("Blocks (pages by kind; verdict of a what-if offline)")
-        let widths = [5, -8, -9, 4, 10, 6, 6, 6, 6, 6, 6, 6, 6, 6]
+        let widths = [5, -8, -9, 4, 10, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6]
         out.append(Self.row(["id", "state", "zone", "node", "start_pfn", "free", "anon", "file", "slab",
-                             "ptbl", "resv", "other", "offl", "uninit"], widths: widths) + "  verdict")
+                             "ptbl", "resv", "kernel", "other", "offl", "uninit"], widths: widths) + "  verdict")
         for block in blocks {
             let counts = block.pages.map { p in
-                [p.free, p.lruAnon, p.lruFile, p.slab, p.pagetable, p.reserved, p.other, p.offline, p.uninit]
+                [p.free, p.lruAnon, p.lruFile, p.slab, p.pagetable, p.reserved, p.kernel, p.other, p.offline, p.uninit]
                     .map(String.init)
-            } ?? Array(repeating: "?", count: 9)
+            } ?? Array(repeating: "?", count: 10)
             let cells = [String(block.id), block.state ?? "?", block.zone ?? "-",
                          block.node.map(String.init) ?? "-", Self.hex(block.startPfn)] + counts
             out.append(Self.row(cells, widths: widths) + "  " + Self.verdict(block))

@@ -51,13 +51,15 @@ struct InspectReport: Codable, Equatable, Sendable {
         var slab: UInt64 = 0
         var pagetable: UInt64 = 0
         var reserved: UInt64 = 0
+        /// Pages without flags: kernel allocations /proc does not name, or per-cpu free pages.
+        var kernel: UInt64 = 0
         var other: UInt64 = 0
         var offline: UInt64 = 0
         /// Present but never initialised (deferred struct page init); see `LivePageKind.uninit`.
         var uninit: UInt64 = 0
 
         enum CodingKeys: String, CodingKey {
-            case free, slab, pagetable, reserved, other, offline, uninit
+            case free, slab, pagetable, reserved, kernel, other, offline, uninit
             case lruAnon = "lru_anon"
             case lruFile = "lru_file"
         }
@@ -73,6 +75,7 @@ struct InspectReport: Codable, Equatable, Sendable {
                 case .slab: return slab
                 case .pagetable: return pagetable
                 case .reserved: return reserved
+                case .kernel: return kernel
                 case .other: return other
                 case .offline: return offline
                 case .uninit: return uninit
@@ -86,6 +89,7 @@ struct InspectReport: Codable, Equatable, Sendable {
                 case .slab: slab = newValue
                 case .pagetable: pagetable = newValue
                 case .reserved: reserved = newValue
+                case .kernel: kernel = newValue
                 case .other: other = newValue
                 case .offline: offline = newValue
                 case .uninit: uninit = newValue
