@@ -23,6 +23,9 @@ public struct ImportedMachine: Equatable, Sendable {
     /// replace the ones computed for the imported blocks alone: a real machine's min_free_kbytes
     /// (raised for THP by khugepaged) decides whether migration finds targets.
     public var watermarks: [ZoneType: Watermarks] = [:]
+    /// Whether the machine has swap (meminfo's SwapTotal): without it reclaim cannot free anon
+    /// pages, only clean page cache.
+    public var swap = true
 
     public init(geometry: Geometry, cpus: Int, blocks: [ImportedBlock], seed: UInt64 = 1, realBlocks: [Int]? = nil) {
         self.geometry = geometry
@@ -119,6 +122,7 @@ extension Machine {
                       cpus: (0..<imported.cpus).map(CPU.init), zoneIndices: Array(zones.indices))]
         blocks = (0..<count).map { MemoryBlock(id: BlockID($0), node: NodeID(0), state: .online, presentPages: g.pagesPerBlock) }
         addresses = AddressMap(realBlocks: imported.realBlocks ?? [], pagesPerBlock: g.pagesPerBlock)
+        swapEnabled = imported.swap
         importPages(imported)
         memblockFreeAll()
         fillImportedContent(imported)

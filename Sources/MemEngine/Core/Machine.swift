@@ -51,6 +51,8 @@ public struct Machine: Codable, Equatable, Sendable {
     public internal(set) var operation: HotplugOperation?
     /// The real block ids and pfns of an imported machine: events carry those.
     public internal(set) var addresses = AddressMap()
+    /// Whether reclaim may swap anon pages out (false for an imported machine without swap).
+    public internal(set) var swapEnabled = true
 
     public var pageCount: Int { pages.count }
 }

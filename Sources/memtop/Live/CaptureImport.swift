@@ -77,6 +77,7 @@ struct CaptureImport {
         var description = ImportedMachine(geometry: geometry, cpus: cpus, blocks: imported.map(\.block),
                                           realBlocks: imported.map(\.id))
         description.watermarks = realWatermarks(snapshot, highestZone: target.zone == "Movable" ? 3 : 2)
+        description.swap = (snapshot.meminfo?["SwapTotal"] ?? 1) > 0
         let machine: Machine
         do {
             machine = try Machine(importing: description)

@@ -16,6 +16,7 @@ enum KernelRuns {
         var outcome: String
         var errno: String?
         var pgmigrateSuccess: Int
+        var signalled: Bool
 
         var offlined: Bool { outcome == "offlined" }
         var testDescription: String { "\(run)/memory\(block)" }
@@ -39,22 +40,23 @@ enum KernelRuns {
                           let block = json["block"] as? Int, let outcome = json["outcome"] as? String else { continue }
                     found.append(Attempt(run: run, block: block, capture: dir + "/capture", outcome: outcome,
                                          errno: json["errno"] as? String,
-                                         pgmigrateSuccess: json["pgmigrate_success"] as? Int ?? 0))
+                                         pgmigrateSuccess: json["pgmigrate_success"] as? Int ?? 0,
+                                         signalled: json["signalled"] as? Bool ?? false))
                 }
             }
         }
         return found
     }()
 
-    /// Blocks where the simulated offline may end otherwise than the kernel's, each with why;
-    /// they apply only as long as the simulation migrated within 1% of what the kernel did.
-    ///
-    /// starved-1g: the kernel migrated 32630-32635 of the block's 32768 anon pages and then found
-    /// no more targets until the signal came; the engine, with the same free pages and watermarks,
-    /// found the last ~135. Which side of that edge a run falls on depends on what the capture
-    /// cannot show: page cache and slab that reclaim frees, per-cpu pages, the workload's own
-    /// allocations during the 20 s. The what-if verdict still says "not enough free memory".
-    static let knifeEdge: Set<String> = ["starved-1g/memory3", "starved-1g/memory4", "starved-1g/memory5"]
+    /// Attempts whose outcome depends on time, which a capture cannot show: the harness's
+    /// signal came (here after 1 s, `interrupted-1g` runs with `mt.timeout=1` on purpose) while
+    /// migration was still running and after it had moved (nearly) the whole block. Given time,
+    /// the kernel would have offlined them; memtop, which has no clock for the real machine,
+    /// says "would offline". They count as agreeing only while the kernel was signalled and had
+    /// migrated at least 99% of what memtop says must move; they are reported apart.
+    static let interruptedByTheTimeout: Set<String> = [
+        "interrupted-1g/memory4", "interrupted-1g/memory5", "interrupted-1g/memory6",
+    ]
 }
 
 @Suite("KernelRun: memtop agrees with saved real-kernel runs")
@@ -68,9 +70,19 @@ struct KernelRunTests {
     func verdictsAgree() throws {
         var agreed = 0
         var errnoAgreed = 0
+        var timedOut = 0
         for attempt in KernelRuns.attempts {
             let report = try LiveInspector(source: LiveSource.savedCopy(at: attempt.capture)).report()
             let block = try #require(report.blocks.first { $0.id == attempt.block }, "\(attempt.testDescription)")
+            if KernelRuns.interruptedByTheTimeout.contains(attempt.testDescription) {
+                let toMove = block.pagesToMigrate ?? 0
+                #expect(attempt.signalled && attempt.errno == "EINTR" && toMove > 0
+                        && attempt.pgmigrateSuccess * 100 >= toMove * 99,
+                        "\(attempt.testDescription) is listed as interrupted by the timeout, but the kernel migrated \(attempt.pgmigrateSuccess) of \(toMove)")
+                #expect(block.offlinable == true, "\(attempt.testDescription): \(InspectReport.verdict(block))")
+                timedOut += 1
+                continue
+            }
             let verdictOK = block.offlinable == attempt.offlined
             let errnoOK = block.errno == (attempt.offlined ? nil : attempt.errno)
             #expect(verdictOK, "\(attempt.testDescription): kernel \(attempt.outcome) \(attempt.errno ?? ""), memtop \(InspectReport.verdict(block))")
@@ -78,8 +90,9 @@ struct KernelRunTests {
             agreed += verdictOK ? 1 : 0
             errnoAgreed += errnoOK ? 1 : 0
         }
-        let total = KernelRuns.attempts.count
-        print("KernelRun: verdict agreement \(agreed)/\(total), errno agreement \(errnoAgreed)/\(total)")
+        let total = KernelRuns.attempts.count - timedOut
+        print("KernelRun: verdict agreement \(agreed)/\(total), errno agreement \(errnoAgreed)/\(total), "
+              + "\(timedOut) more interrupted by the harness's timeout after migrating the block (memtop: would offline)")
     }
 
     @Test("under 1% of in-use pages are unclassified ('other') in every capture")
@@ -113,9 +126,11 @@ struct KernelRunTests {
         let result = try #require(m.operation?.result)
         let migrated = m.vmstat.pgmigrateSuccess
         let simOfflined = result.outcome == .offlined
-        if KernelRuns.knifeEdge.contains(attempt.testDescription) {
-            #expect(abs(migrated - attempt.pgmigrateSuccess) <= max(1, attempt.pgmigrateSuccess / 100),
-                    "knife-edge block: memtop migrated \(migrated), the kernel \(attempt.pgmigrateSuccess)")
+        if KernelRuns.interruptedByTheTimeout.contains(attempt.testDescription) {
+            // The kernel would have finished given time: memtop offlines, having moved as much.
+            #expect(simOfflined)
+            #expect(abs(migrated - attempt.pgmigrateSuccess) <= max(1, attempt.pgmigrateSuccess / 10),
+                    "memtop migrated \(migrated), the kernel \(attempt.pgmigrateSuccess) before the signal")
             return
         }
         #expect(simOfflined == attempt.offlined,
