@@ -141,6 +141,26 @@ struct KernelRunTests {
         }
     }
 
+    @Test("memtop offline BLOCK --from --json: every event names the real block, the range is the real one, exit 0 or 1 as the kernel",
+          .enabled(if: LiveFixtures.binary != nil))
+    func cliTraceUsesRealIDs() throws {
+        let binary = try #require(LiveFixtures.binary)
+        // A block that is not the first of its run, so that renumbering would show.
+        let attempt = try #require(KernelRuns.attempts.filter { $0.block >= 3 && $0.pgmigrateSuccess > 0 }.first)
+        let result = try LiveFixtures.run(binary, ["offline", "memory\(attempt.block)", "--from", attempt.capture, "--json"])
+        #expect(result.status == (attempt.offlined ? 0 : 1), "\(attempt.testDescription): \(result.err)")
+        let lines = result.out.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let events = lines.filter { $0["summary"] == nil }
+        #expect(!events.isEmpty && events.allSatisfy { ($0["block"] as? Int) == attempt.block })
+        let start = attempt.block * 32768
+        let offline = try #require(events.first { ($0["fn"] as? String) == "offline_pages" })
+        #expect(offline["pfn"] as? Int == start && offline["to_pfn"] as? Int == start + 32768)
+        let summary = try #require(lines.last)
+        #expect(summary["block"] as? Int == attempt.block && summary["blocks"] as? [Int] == [attempt.block])
+    }
+
     @Test("memtop offline --from with a partial capture: one memtop: line, exit 2",
           .enabled(if: LiveFixtures.binary != nil && !KernelRuns.attempts.isEmpty))
     func partialCaptureIsBadInput() throws {
