@@ -58,7 +58,8 @@ struct SimulatedMemory: MemoryMapSource {
             // An offline block has no zone any more; it stays drawn among its neighbours.
             let zone = machine.zoneType(range.lowerBound) ?? zones.min() ?? previousZone
             previousZone = zone
-            return BlockView(id: block.id, node: block.node, zone: zone, multizone: zones.count > 1,
+            // An imported machine shows its blocks' real ids (the pfns stay the engine's).
+            return BlockView(id: BlockID(machine.addresses.block(block.id.raw)), node: block.node, zone: zone, multizone: zones.count > 1,
                              state: block.state, pfns: range)
         }
     }

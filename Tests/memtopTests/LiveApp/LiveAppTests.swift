@@ -14,6 +14,16 @@ struct LiveAppTests {
         try #require(app.memory.blockViews.firstIndex { $0.id.raw == id })
     }
 
+    /// The app after `o` on block `id`, run until the simulated offline ends.
+    static func simulated(block id: Int) throws -> LiveApp {
+        var app = loaded
+        _ = app.update(.resize(.headlessDefault))
+        app.cursorBlock = try index(of: id, in: app)
+        _ = app.update(.key(.char("o")))
+        for _ in 0..<400 where app.simulation?.machine.operation?.isFinished == false { _ = app.update(.tick) }
+        return app
+    }
+
     static func screen(_ app: LiveApp) -> String {
         renderFrame(app, size: .headlessDefault, caps: AppFixture.colour).lines.joined(separator: "\n")
     }
@@ -168,11 +178,7 @@ struct LiveAppTests {
 
     @Test("the live simulation names the real block and its real pfns everywhere, and prints no sysfs command")
     func simulationKeepsRealIDs() throws {
-        var app = Self.loaded
-        _ = app.update(.resize(.headlessDefault))
-        app.cursorBlock = try Self.index(of: 41, in: app)
-        _ = app.update(.key(.char("o")))
-        for _ in 0..<400 where app.simulation?.machine.operation?.isFinished == false { _ = app.update(.tick) }
+        let app = try Self.simulated(block: 41)
         let sim = try #require(app.simulation)
         let start = 41 * 32768, end = start + 32768
         let text = sim.log.map(\.text)
@@ -193,11 +199,7 @@ struct LiveAppTests {
 
     @Test("o on a free DMA32 block: offlined in the simulation; Esc twice returns")
     func simulateOfflined() throws {
-        var app = Self.loaded
-        _ = app.update(.resize(.headlessDefault))
-        app.cursorBlock = try Self.index(of: 5, in: app)
-        _ = app.update(.key(.char("o")))
-        for _ in 0..<400 where app.simulation?.machine.operation?.isFinished == false { _ = app.update(.tick) }
+        var app = try Self.simulated(block: 5)
         #expect(app.simulation?.machine.operation?.result?.outcome == .offlined)
         _ = app.update(.key(.escape))
         #expect(app.simulation?.zoom == .overview)
