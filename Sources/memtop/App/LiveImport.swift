@@ -67,7 +67,7 @@ enum LiveImport {
         app.note("Imported \(imported.count) blocks: \(names); the trace names their real ids and pfns. Owners are synthetic (one process, one file);")
         app.note("migratetypes guessed (kernel pageblocks Unmovable, the rest Movable); pages without flags became unknown kernel pages, never-initialised free; workload off.")
         app.cursorBlock = newIndex
-        app.cursorPFN = machine.pfnRange(of: BlockID(newIndex)).lowerBound
+        app.cursorPFN = app.viewRange(of: BlockID(newIndex)).lowerBound
         app.zoom = .block
         _ = app.perform(.offline)
         return .success(app)

@@ -194,7 +194,15 @@ struct LiveAppTests {
                 #expect(imported.contains(pfn / 32768) || imported.contains((pfn - 1) / 32768), "\(line)")
             }
         }
-        #expect(Self.screen(app).contains("offline_pages: memory41"))
+        let screen = Self.screen(app)
+        #expect(screen.contains("offline_pages: memory41"))
+        // The map's header and rows, and the inspector, use the real numbering too.
+        var zoomed = app
+        zoomed.simulation?.zoom = .block
+        let page = Self.screen(zoomed)
+        #expect(page.contains("memory41 pfn \(PFN(start))-\(PFN(end))"), "\(page)")
+        #expect(page.contains("inspector: page \(PFN(start))"))
+        #expect(page.contains("pfn \(PFN(start)) in memory41"))
     }
 
     @Test("o on a free DMA32 block: offlined in the simulation; Esc twice returns")
