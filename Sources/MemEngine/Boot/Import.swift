@@ -16,12 +16,23 @@ public struct ImportedMachine: Equatable, Sendable {
     /// online and on node0.
     public var blocks: [ImportedBlock]
     public var seed: UInt64
+    /// The real id of each block, in the same order, when the machine should keep the real
+    /// block ids and pfns in its events (`AddressMap`); nil renumbers them memory0, memory1, ...
+    public var realBlocks: [Int]?
+    /// The real machine's watermarks per zone type (with its lowmem reserve folded in), which
+    /// replace the ones computed for the imported blocks alone: a real machine's min_free_kbytes
+    /// (raised for THP by khugepaged) decides whether migration finds targets.
+    public var watermarks: [ZoneType: Watermarks] = [:]
+    /// Whether the machine has swap (meminfo's SwapTotal): without it reclaim cannot free anon
+    /// pages, only clean page cache.
+    public var swap = true
 
-    public init(geometry: Geometry, cpus: Int, blocks: [ImportedBlock], seed: UInt64 = 1) {
+    public init(geometry: Geometry, cpus: Int, blocks: [ImportedBlock], seed: UInt64 = 1, realBlocks: [Int]? = nil) {
         self.geometry = geometry
         self.cpus = cpus
         self.blocks = blocks
         self.seed = seed
+        self.realBlocks = realBlocks
     }
 }
 
@@ -47,7 +58,7 @@ public enum ImportedPages: Equatable, Sendable {
 
 /// One imported page: what holds it and the LRU-relevant flags.
 public struct ImportedPage: Equatable, Sendable {
-    /// One of free, anon, file, slab, pageTable, reserved; other kinds are refused.
+    /// One of free, anon, file, slab, pageTable, reserved, kernel; other kinds are refused.
     public var kind: PageKind
     /// Of these only active, referenced, unevictable and dirty (file pages) are kept.
     public var flags: PageFlags
@@ -57,7 +68,7 @@ public struct ImportedPage: Equatable, Sendable {
         self.flags = flags
     }
 
-    static let importable: Set<PageKind> = [.free, .anon, .file, .slab, .pageTable, .reserved]
+    static let importable: Set<PageKind> = [.free, .anon, .file, .slab, .pageTable, .reserved, .kernel]
 }
 
 extension Machine {
@@ -87,6 +98,11 @@ extension Machine {
             }
         }
         let count = imported.blocks.count
+        if let real = imported.realBlocks {
+            guard real.count == count, Set(real).count == count, real.allSatisfy({ $0 >= 0 }) else {
+                throw .invalid("the real block ids must be distinct, one per imported block")
+            }
+        }
         config = MachineConfig(geometry: g, memoryBytes: count * g.blockBytes, nodes: 1, cpus: imported.cpus,
                                kernelcore: nil, movablecore: nil, seed: imported.seed, workload: .idle)
         let pageCount = count * g.pagesPerBlock
@@ -105,11 +121,16 @@ extension Machine {
         nodes = [Node(id: NodeID(0), startPFN: PFN(0), endPFN: PFN(pageCount),
                       cpus: (0..<imported.cpus).map(CPU.init), zoneIndices: Array(zones.indices))]
         blocks = (0..<count).map { MemoryBlock(id: BlockID($0), node: NodeID(0), state: .online, presentPages: g.pagesPerBlock) }
+        addresses = AddressMap(realBlocks: imported.realBlocks ?? [], pagesPerBlock: g.pagesPerBlock)
+        swapEnabled = imported.swap
         importPages(imported)
         memblockFreeAll()
         fillImportedContent(imported)
         initPerZoneWmarkMin()
-        for z in zones.indices { setPageset(zone: z) }
+        for z in zones.indices {
+            if let real = imported.watermarks[zones[z].type] { zones[z].watermarks = real }
+            setPageset(zone: z)
+        }
         _ = drainEvents()
     }
 
@@ -139,7 +160,8 @@ extension Machine {
                     pages.refcount[p] = 1
                     zones[zoneIndex(of: p) ?? 0].managed -= 1
                 }
-                if block.zone != .movable, kind == .slab || kind == .pageTable || kind == .reserved {
+                if kind == .kernel { pages.refcount[p] = 1 }
+                if block.zone != .movable, [.slab, .pageTable, .reserved, .kernel].contains(kind) {
                     pageblockMT[pageblockIndex(p)] = UInt8(MigrateType.unmovable.rawValue)
                 }
             }

@@ -49,6 +49,10 @@ public struct Machine: Codable, Equatable, Sendable {
 
     /// The hot-remove or hot-add operation in flight, if any.
     public internal(set) var operation: HotplugOperation?
+    /// The real block ids and pfns of an imported machine: events carry those.
+    public internal(set) var addresses = AddressMap()
+    /// Whether reclaim may swap anon pages out (false for an imported machine without swap).
+    public internal(set) var swapEnabled = true
 
     public var pageCount: Int { pages.count }
 }
@@ -83,7 +87,10 @@ extension Machine {
     mutating func emit(_ cls: EventFilter, _ fn: String, block: Int? = nil, pfn: Int? = nil, toPFN: Int? = nil,
                        order: Int? = nil, detail: String? = nil) {
         guard eventFilter.contains(cls) else { return }
-        events.append(Event(tick: tick, fn: fn, block: block, pfn: pfn, toPFN: toPFN, order: order, detail: detail))
+        let a = addresses
+        let to = toPFN.map { Event.toPFNEndsRange(fn) ? a.pfnEnd($0) : a.pfn($0) }
+        events.append(Event(tick: tick, fn: fn, block: block.map(a.block), pfn: pfn.map(a.pfn), toPFN: to,
+                            order: order, detail: detail))
         // Trimmed in large steps, so that the shifting costs little per event.
         if events.count >= 2 * eventLimit {
             events.removeFirst(events.count - eventLimit)

@@ -119,6 +119,10 @@ public enum PageKind: UInt8, Codable, Sendable, CaseIterable, CustomStringConver
     case offline
     /// Uninitialised memmap: garbage flags (only without the memmap-roundup fix).
     case garbage
+    /// An imported kernel page whose owner /proc does not show (it read no flags: vmalloc,
+    /// stacks, driver memory, a page in transit). Referenced, on no list, never migrated:
+    /// unmovable outside ZONE_MOVABLE, and in ZONE_MOVABLE a page migration never empties.
+    case kernel
 
     public var description: String {
         switch self {
@@ -132,6 +136,7 @@ public enum PageKind: UInt8, Codable, Sendable, CaseIterable, CustomStringConver
         case .reserved: "reserved"
         case .offline: "offline"
         case .garbage: "garbage"
+        case .kernel: "unknown kernel page"
         }
     }
 

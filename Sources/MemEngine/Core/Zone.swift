@@ -1,6 +1,12 @@
 /// Zone watermarks (`zone->_watermark[]`), in pages.
 public struct Watermarks: Codable, Equatable, Sendable {
     public var min = 0, low = 0, high = 0
+
+    public init(min: Int = 0, low: Int = 0, high: Int = 0) {
+        self.min = min
+        self.low = low
+        self.high = high
+    }
 }
 
 /// One cpu's per-cpu page lists for a zone (`struct per_cpu_pages`): order-0 pages, a list per

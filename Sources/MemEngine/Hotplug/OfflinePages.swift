@@ -185,7 +185,7 @@ extension Machine {
                 let kind = pages.kindOf(bad.pfn)
                 emit(.hotplug, "has_unmovable_pages", block: b, pfn: bad.pfn,
                      detail: "\(bad.reason.rawValue) (\(kind), flags \(pages.flagsOf(bad.pfn).names.joined(separator: "|")))")
-                message("page:\(PFN(bad.pfn)) refcount:\(pages.pageRefcount(bad.pfn)) mapcount:\(pages.pageMapcount(bad.pfn)) \(kind): \(bad.reason.rawValue)")
+                message("page:\(PFN(addresses.pfn(bad.pfn))) refcount:\(pages.pageRefcount(bad.pfn)) mapcount:\(pages.pageMapcount(bad.pfn)) \(kind): \(bad.reason.rawValue)")
                 // start_isolate_page_range() undoes the pageblocks it already isolated.
                 for done in stride(from: range.lowerBound, to: pb, by: geometry.pagesPerPageblock) {
                     unsetMigratetypeIsolate(pageblockStart: done)
@@ -219,7 +219,7 @@ extension Machine {
                 emit(.hotplug, "test_pages_isolated", block: b, pfn: busy,
                      detail: "busy: \(pages.kindOf(busy)) \(pages.flagsOf(busy).names.joined(separator: "|")); scan again")
                 if (operation?.testFailures ?? 0) >= 64 && operation?.stall == nil {
-                    noteStall("pfn \(PFN(busy)) stays busy (\(pages.kindOf(busy)), not on the LRU, not free): test_pages_isolated keeps failing")
+                    noteStall("pfn \(PFN(addresses.pfn(busy))) stays busy (\(pages.kindOf(busy)), not on the LRU, not free): test_pages_isolated keeps failing")
                 }
                 operation?.scanPFN = PFN(range.lowerBound)
                 setPhase(.migrate)
@@ -292,7 +292,7 @@ extension Machine {
         guard let block = operation?.block else { return }
         blocks[block.raw].state = .online
         let range = opRange()
-        let start = geometry.physAddress(PFN(range.lowerBound)), end = geometry.physAddress(PFN(range.upperBound)) - 1
+        let start = geometry.physAddress(PFN(addresses.pfn(range.lowerBound))), end = geometry.physAddress(PFN(addresses.pfnEnd(range.upperBound))) - 1
         message("memory offlining [mem \(hex10(start))-\(hex10(end))] failed due to \(reason)")
         emit(.hotplug, "memory_block_change_state", block: block.raw, detail: "going-offline -> online")
         operation?.result = HotplugResult(outcome: .failed, errno: errno, reason: reason, kernelBug: kernelBug)
@@ -344,7 +344,7 @@ extension Machine {
         shrinkZoneSpan(zone: z, removed: range)
         blocks[block.raw].state = .offline
         emit(.hotplug, "memory_block_change_state", block: block.raw, detail: "going-offline -> offline")
-        let start = geometry.physAddress(PFN(range.lowerBound)), end = geometry.physAddress(PFN(range.upperBound)) - 1
+        let start = geometry.physAddress(PFN(addresses.pfn(range.lowerBound))), end = geometry.physAddress(PFN(addresses.pfnEnd(range.upperBound))) - 1
         message("Offlined Pages \(nr) [mem \(hex10(start))-\(hex10(end))]")
         nextBlockOrFinish(outcome: .offlined)
     }
@@ -394,7 +394,7 @@ extension Machine {
             zones[z].startPFN = PFN(start)
             zones[z].spanned = end - start
             emit(.hotplug, "shrink_zone_span", block: operation?.block?.raw,
-                 detail: "\(zones[z].name) now spans \(PFN(start))-\(PFN(end))")
+                 detail: "\(zones[z].name) now spans \(PFN(addresses.pfn(start)))-\(PFN(addresses.pfnEnd(end)))")
         }
     }
 }

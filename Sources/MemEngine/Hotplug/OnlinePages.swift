@@ -86,7 +86,7 @@ extension Machine {
             }
             zones[z].nrIsolatePageblock += range.count / geometry.pagesPerPageblock
             emit(.hotplug, "move_pfn_range_to_zone", block: b,
-                 detail: "\(zones[z].name) spans \(PFN(start))-\(PFN(end)); pageblocks isolated")
+                 detail: "\(zones[z].name) spans \(PFN(addresses.pfn(start)))-\(PFN(addresses.pfnEnd(end))); pageblocks isolated")
             setPhase(.onlineRange)
 
         case .onlineRange:

@@ -133,7 +133,7 @@ extension Machine {
             }
             if marks.seen[p] == 1 { continue }
             switch kind {
-            case .reserved, .hole, .offline, .garbage:
+            case .reserved, .hole, .offline, .garbage, .kernel:
                 marks.seen[p] = 1
             case .free where !pages.has(p, .buddy):
                 throw InvariantViolation(message: "free page on no free list (a lost page)", pfn: p)

@@ -16,8 +16,11 @@ public struct PageFacts: Equatable, Sendable {
     public var hwPoison = false
     /// PageOffline(): given back by a driver (balloon, virtio-mem) or already offline.
     public var offline = false
-    /// A huge page (hugetlbfs) or transparent huge page piece.
+    /// A piece of a compound page (head or tail; a transparent huge page, a compound slab or
+    /// driver allocation). `lru` and `movable` then describe its head.
     public var compound = false
+    /// A hugetlbfs page (`PageHuge`).
+    public var hugetlb = false
     /// Content the model keeps for the message: slab, page table, ...
     public var kindName: String = "page"
 
@@ -37,12 +40,16 @@ public enum Movability {
     /// (`flags & MEMORY_OFFLINE`). Returns nil when the page does not block isolation.
     ///
     /// Kernel: `has_unmovable_pages()`, mm/page_isolation.c: reserved pages block anywhere;
-    /// in ZONE_MOVABLE everything else is assumed movable; elsewhere free pages (refcount 0),
-    /// hwpoisoned and PageOffline pages, LRU and `__PageMovable` pages pass; the rest blocks.
+    /// in ZONE_MOVABLE everything else is assumed movable; elsewhere hugetlb pages pass
+    /// (`hugepage_migration_supported()`, true for x86_64's 2 MiB pages), a compound page passes
+    /// when its head is on the LRU or movable (before the refcount test, so a slab tail with
+    /// refcount 0 blocks), free pages (refcount 0), hwpoisoned and PageOffline pages, LRU and
+    /// `__PageMovable` pages pass; the rest blocks.
     public static func unmovableReason(_ page: PageFacts, inMovableZone: Bool) -> UnmovableReason? {
         if page.reserved { return .reserved }
         if inMovableZone { return nil }
-        if page.compound && page.lru { return nil }
+        if page.hugetlb { return nil }
+        if page.compound { return page.lru || page.movable ? nil : .unmovable }
         if page.refcountZero || page.buddy { return nil }
         if page.hwPoison || page.offline { return nil }
         if page.movable || page.lru { return nil }

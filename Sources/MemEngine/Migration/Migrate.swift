@@ -147,7 +147,7 @@ extension Machine {
         if op.roundsWithoutProgress >= 3 {
             let what = op.lastFailureReason ?? "a page that cannot be isolated"
             let pfn = op.lastFailurePFN ?? op.scanPFN.raw
-            noteStall("pfn \(PFN(pfn)) will not move: \(what)")
+            noteStall("pfn \(PFN(addresses.pfn(pfn))) will not move: \(what)")
         }
     }
 
@@ -321,6 +321,9 @@ extension Machine {
     mutating func allocMigrationTarget(for src: Int, cpu: Int) -> Int? {
         let nid = nodeIndex(of: src)
         var gfp = GFP.migrationTarget
+        // __GFP_HIGHMEM only for a page of ZONE_MOVABLE: a kernel-zone page is never migrated
+        // into ZONE_MOVABLE (alloc_migration_target(), mm/migrate.c).
+        if zoneIndex(of: src).map({ zones[$0].type != .movable }) ?? true { gfp.highestZone = .normal }
         if config.has(.isolateFreedPagesASAP) {
             var mask = Array(repeating: true, count: nodes.count)
             mask[nid] = false

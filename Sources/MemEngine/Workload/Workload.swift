@@ -206,7 +206,7 @@ extension Machine {
     }
 
     mutating func swapOutSomePage() {
-        guard let pid = randomAlivePID(), !processes[pid].ptes.isEmpty else { return }
+        guard swapEnabled, let pid = randomAlivePID(), !processes[pid].ptes.isEmpty else { return }
         let i = rng.below(processes[pid].ptes.count)
         // Reclaim leaves locked and pinned pages alone (`folio_maybe_dma_pinned()`).
         guard let p = processes[pid].ptes[i].presentPFN, pages.has(p, .lru), !pages.has(p, .locked),

@@ -54,7 +54,7 @@ enum ColourMode: Int, CaseIterable, Hashable, Sendable {
             case .slab: return 5
             case .pageTable: return 6
             case .reserved: return 7
-            case .garbage: return 8
+            case .garbage, .kernel: return 8
             default: return states.count - 1
             }
         }
@@ -97,7 +97,7 @@ extension ColourMode {
             h[5] = c.count(.slab)
             h[6] = c.count(.pageTable)
             h[7] = c.count(.reserved)
-            h[8] = c.count(.garbage)
+            h[8] = c.count(.garbage) + c.count(.kernel)
         }
         return h
     }

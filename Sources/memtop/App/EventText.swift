@@ -12,7 +12,8 @@ enum EventText {
                 s += "-\(PFN(to))"
             } else {
                 s += " -> \(PFN(to))"
-                if let place = place(of: PFN(to), machine: machine) { s += " \(place)" }
+                if let engine = machine.addresses.enginePFN(to),
+                   let place = place(of: PFN(engine), machine: machine) { s += " \(place)" }
             }
         }
         if let order = event.order { s += " order \(order)" }
@@ -22,9 +23,7 @@ enum EventText {
 
     /// Whether an event's pfn and to_pfn are a half-open range (`0x18000-0x18800`) rather than
     /// a page going somewhere (`0x18010 -> 0x2a3f1`).
-    static func isRange(_ fn: String) -> Bool {
-        fn.contains("range") || fn == "offline_pages" || fn == "online_pages" || fn.hasPrefix("test_") || fn.hasPrefix("__offline")
-    }
+    static func isRange(_ fn: String) -> Bool { Event.toPFNEndsRange(fn) }
 
     /// "node1 Normal" for a pfn, or nil if it has no zone (offline, a hole).
     static func place(of pfn: PFN, machine: Machine) -> String? {
@@ -44,10 +43,10 @@ enum EventText {
     }
 
     /// "offlined memory60" / "failed memory60: EBUSY (unmovable page)".
-    static func outcome(_ op: HotplugOperation) -> String {
-        guard let result = op.result else { return "\((op.block ?? op.done.last).map(\.description) ?? "?"): in flight" }
+    static func outcome(_ op: HotplugOperation, addresses: AddressMap = AddressMap()) -> String {
+        guard let result = op.result else { return "\((op.block ?? op.done.last).map(addresses.name) ?? "?"): in flight" }
         let finished = result.outcome == .failed ? (op.block ?? op.done.last) : (op.done.last ?? op.block)
-        let block = finished.map(\.description) ?? "the block"
+        let block = finished.map(addresses.name) ?? "the block"
         switch result.outcome {
         case .offlined: return "offlined \(block)"
         case .online: return "onlined \(block)"

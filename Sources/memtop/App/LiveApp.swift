@@ -259,7 +259,7 @@ struct LiveApp: TerminalApp, MapNavigating {
         if case .key(let key) = message, sim.modal == nil {
             let inFlight = sim.machine.operation?.isFinished == false
             if key == .char("q") || key == .function(10) || (key == .escape && !inFlight && sim.zoom == .overview) {
-                let outcome = sim.machine.operation.map { EventText.outcome($0) } ?? "not started"
+                let outcome = sim.machine.operation.map { EventText.outcome($0, addresses: sim.machine.addresses) } ?? "not started"
                 simulation = nil
                 note("simulation ended (\(outcome)); back to the live view", .important)
                 status = "back to the live view (the simulation changed nothing)"

@@ -5,12 +5,14 @@ import MemEngine
 ///
 /// What is approximated, and said so in the simulation's log:
 /// - only a window of blocks is imported (the chosen one, its neighbours in its zone, and the
-///   blocks of its node with the most free memory until there is room for its pages), renumbered
-///   memory0, memory1, ... in zone order, all on node0;
+///   blocks of its node with the most free memory until there is room for its pages), all on
+///   node0; the trace keeps their real block ids and pfns (`AddressMap`), the map draws them side
+///   by side;
 /// - owners are synthetic (one process, one file), per-pageblock migratetypes are guessed,
 ///   watermarks are recomputed for the window's size, the workload is off;
-/// - "no flags" pages become slab pages (unmovable kernel memory); never-initialised and
-///   PageOffline pages become free pages.
+/// - pages that /proc does not explain ("other": no flags, kernel allocations) become
+///   "unknown kernel page"s (unmovable outside ZONE_MOVABLE); never-initialised and PageOffline
+///   pages become free pages.
 enum LiveImport {
     /// Blocks a simulation imports at most.
     static let maxBlocks = 8
@@ -35,7 +37,7 @@ enum LiveImport {
         let window = self.window(around: index, memory: memory)
         var imported: [(index: Int, block: ImportedBlock)]
         do {
-            imported = try read(window, memory: memory, reader: reader)
+            imported = try read(window, target: index, memory: memory, reader: reader)
         } catch {
             return .failure(Refusal(message: "\(error)"))
         }
@@ -46,7 +48,10 @@ enum LiveImport {
         let cpus = max(1, min(256, memory.snapshot.zones?.map(\.cpus).max() ?? 1))
         let machine: Machine
         do {
-            machine = try Machine(importing: ImportedMachine(geometry: memory.geometry, cpus: cpus, blocks: imported.map(\.block)))
+            var description = ImportedMachine(geometry: memory.geometry, cpus: cpus, blocks: imported.map(\.block),
+                                              realBlocks: imported.map { memory.blockViews[$0.index].id.raw })
+            description.swap = (memory.snapshot.meminfo?["SwapTotal"] ?? 1) > 0
+            machine = try Machine(importing: description)
         } catch {
             return .failure(Refusal(message: error.description))
         }
@@ -57,12 +62,12 @@ enum LiveImport {
         app.screen = screen
         app.mode = mode
         app.log.removeAll()
-        let renumbered = imported.enumerated().map { "\(memory.blockViews[$1.index].id)->memory\($0)" }.joined(separator: " ")
+        let names = imported.map { memory.blockViews[$0.index].id.description }.joined(separator: " ")
         app.note("Simulation of offlining \(view.id) (\(zone)) from live data: nothing is written to /sys; q or Esc returns to the live view.", .important)
-        app.note("Imported \(imported.count) blocks, renumbered: \(renumbered). Owners are synthetic (one process, one file);")
-        app.note("migratetypes guessed (kernel pageblocks Unmovable, the rest Movable); no-flags pages became slab, never-initialised free; workload off.")
+        app.note("Imported \(imported.count) blocks: \(names); the trace names their real ids and pfns. Owners are synthetic (one process, one file);")
+        app.note("migratetypes guessed (kernel pageblocks Unmovable, the rest Movable); pages without flags became unknown kernel pages, never-initialised free; workload off.")
         app.cursorBlock = newIndex
-        app.cursorPFN = machine.pfnRange(of: BlockID(newIndex)).lowerBound
+        app.cursorPFN = app.viewRange(of: BlockID(newIndex)).lowerBound
         app.zoom = .block
         // The simulation of a live block animates at once: it is what o asked for.
         app.running = true
@@ -72,7 +77,7 @@ enum LiveImport {
 
     /// Every page of the `window` blocks, as the engine imports them; blocks the data does not
     /// cover whole are left out.
-    private static func read(_ window: Set<Int>, memory: LiveMemory, reader: LiveReader) throws -> [(index: Int, block: ImportedBlock)] {
+    private static func read(_ window: Set<Int>, target: Int, memory: LiveMemory, reader: LiveReader) throws -> [(index: Int, block: ImportedBlock)] {
         var scanner = try BlockScanner(source: reader.source, buddyTails: .forKernel(memory.snapshot.kernel),
                                        pageblockPages: min(memory.snapshot.pageTypes?.pagesPerBlock ?? 512, memory.snapshot.blockPages ?? 512))
         var imported: [(index: Int, block: ImportedBlock)] = []
@@ -81,7 +86,10 @@ enum LiveImport {
             let pfns = UInt64(block.pfns.lowerBound.raw)..<UInt64(block.pfns.upperBound.raw)
             let scan = try scanner.scan(pfns, inMovableZone: block.zone == .movable, keepPages: true)
             guard scan.isComplete, let pages = scan.pages, let zone = block.zone else { continue }
-            imported.append((i, ImportedBlock(zone: zone, pages: .each(pages.map(importedPage)))))
+            // As the verdict judged them (see CaptureImport): flagless pages are free in
+            // ZONE_MOVABLE and where the verdict took them as per-cpu pages.
+            let flaglessFree = zone == .movable || (i == target && memory.reports[i]?.offlinable == true)
+            imported.append((i, ImportedBlock(zone: zone, pages: .each(pages.map { importedPage($0, flaglessFree: flaglessFree) }))))
         }
         return imported
     }
@@ -116,8 +124,9 @@ enum LiveImport {
         return window
     }
 
-    /// A live page as the engine imports it.
-    static func importedPage(_ page: LivePage) -> ImportedPage {
+    /// A live page as the engine imports it. With `flaglessFree`, pages without flags are taken
+    /// as per-cpu free pages (as the verdict does, see `LiveInspector`), else as kernel pages.
+    static func importedPage(_ page: LivePage, flaglessFree: Bool = false) -> ImportedPage {
         var flags: PageFlags = []
         if page.flags.contains(.active) { flags.insert(.active) }
         if page.flags.contains(.referenced) { flags.insert(.referenced) }
@@ -127,7 +136,9 @@ enum LiveImport {
         case .free, .uninit, .offline: return ImportedPage(.free)
         case .lruAnon: return ImportedPage(.anon, flags: flags)
         case .lruFile: return ImportedPage(.file, flags: flags)
-        case .slab, .other: return ImportedPage(.slab)
+        case .slab: return ImportedPage(.slab)
+        case .kernel: return ImportedPage(flaglessFree ? .free : .kernel)
+        case .other: return ImportedPage(.kernel)
         case .pagetable: return ImportedPage(.pageTable)
         case .reserved: return ImportedPage(.reserved)
         }

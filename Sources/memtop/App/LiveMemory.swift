@@ -86,7 +86,7 @@ extension LiveMemory {
         case .slab: .slab
         case .pagetable: .pageTable
         case .reserved: .reserved
-        case .other: .garbage
+        case .kernel, .other: .garbage
         case .offline: .offline
         case .uninit: .pcp
         }

@@ -104,7 +104,8 @@ extension MemtopApp {
     mutating func absorbEvents() {
         for event in machine.drainEvents() {
             note(EventText.line(event, machine: machine), EventText.weight(event))
-            if event.fn == "folio_copy", let p = event.pfn, let t = event.toPFN {
+            if event.fn == "folio_copy", let p = event.pfn.flatMap(machine.addresses.enginePFN),
+               let t = event.toPFN.flatMap(machine.addresses.enginePFN) {
                 lastMigration = (PFN(p), PFN(t))
             }
         }
@@ -113,8 +114,8 @@ extension MemtopApp {
             outcomeAnnounced = true
             explainingFailure = op.result?.outcome == .failed
             running = false
-            note(EventText.outcome(op), op.result?.errno == nil ? .important : .error)
-            status = "\(EventText.outcome(op)); paused (space runs the workload)"
+            note(EventText.outcome(op, addresses: machine.addresses), op.result?.errno == nil ? .important : .error)
+            status = "\(EventText.outcome(op, addresses: machine.addresses)); paused (space runs the workload)"
         } else if let stall = op.stall, stall != announcedStall {
             announcedStall = stall
             running = false
@@ -139,10 +140,16 @@ extension MemtopApp {
         logScroll = 0
         // On a narrow screen the phases are what to watch.
         if layout.tabbed != nil { tab = .hotplug }
-        note("o: echo offline > /sys/devices/system/memory/\(cursorBlockID)/state", .important)
+        let name = machine.addresses.name(cursorBlockID)
+        if machine.addresses.isIdentity {
+            note("o: echo offline > /sys/devices/system/memory/\(name)/state", .important)
+        } else {
+            // An imported machine: never print a sysfs command, nothing is written to /sys.
+            note("o: simulated offline_pages() of \(name), pfn \(viewRange(of: cursorBlockID).lowerBound); nothing is written to /sys", .important)
+        }
         // A paused map stays paused: the operation is prepared and waits for n, m, M, N or Space.
-        status = running ? "offlining \(cursorBlockID): space pauses, n steps, Esc cancels"
-                         : "\(cursorBlockID) prepared, paused: n m M N step, space runs"
+        status = running ? "offlining \(name): space pauses, n steps, Esc cancels"
+                         : "\(name) prepared, paused: n m M N step, space runs"
         return []
     }
 
@@ -153,12 +160,12 @@ extension MemtopApp {
             return [.bell]
         }
         guard machine.blocks[cursorBlock].state == .offline else {
-            status = "\(cursorBlockID) is \(machine.blocks[cursorBlock].state.rawValue); O onlines an offline block"
+            status = "\(machine.addresses.name(cursorBlockID)) is \(machine.blocks[cursorBlock].state.rawValue); O onlines an offline block"
             return [.bell]
         }
         let zones = machine.validZones(cursorBlockID)
         guard let first = zones.first else {
-            status = "\(cursorBlockID) has no valid zone"
+            status = "\(machine.addresses.name(cursorBlockID)) has no valid zone"
             return [.bell]
         }
         var choices = [OnlineChoice(type: .online, zone: first)]
@@ -178,8 +185,11 @@ extension MemtopApp {
         }
         lastMigration = nil
         outcomeAnnounced = false
-        note("O: echo \(choice.type.rawValue) > /sys/devices/system/memory/\(cursorBlockID)/state", .important)
-        status = "onlining \(cursorBlockID) into \(choice.zone)" + (running ? "" : ", paused: n steps, space runs")
+        let name = machine.addresses.name(cursorBlockID)
+        // An imported machine never gets a sysfs command: nothing is written to /sys.
+        note(machine.addresses.isIdentity ? "O: echo \(choice.type.rawValue) > /sys/devices/system/memory/\(name)/state"
+                                          : "O: simulated online_pages() of \(name); nothing is written to /sys", .important)
+        status = "onlining \(name) into \(choice.zone)" + (running ? "" : ", paused: n steps, space runs")
         return []
     }
 
@@ -210,11 +220,11 @@ extension MemtopApp {
     mutating func zoomIn() -> [Effect] {
         guard zoom == .overview else {
             let inFlight = machine.operation?.isFinished == false && machine.operation?.kind == .offline
-            status = "already showing every page of \(cursorBlockID); " + (inFlight ? "Backspace zooms out (Esc cancels the offline)" : "Esc zooms out")
+            status = "already showing every page of \(machine.addresses.name(cursorBlockID)); " + (inFlight ? "Backspace zooms out (Esc cancels the offline)" : "Esc zooms out")
             return [.bell]
         }
         zoom = .block
-        let range = machine.pfnRange(of: cursorBlockID)
+        let range = viewRange(of: cursorBlockID)
         if !range.contains(cursorPFN) { cursorPFN = range.lowerBound }
         return []
     }
@@ -230,7 +240,7 @@ extension MemtopApp {
         let overview = OverviewLayout(blocks: source.blockViews, width: layout.map.width - 2, height: layout.map.height - 2)
         cursorBlock = overview.moved(action, from: cursorBlock, count: count)
         inspectorScroll = 0
-        cursorPFN = machine.pfnRange(of: cursorBlockID).lowerBound
+        cursorPFN = viewRange(of: cursorBlockID).lowerBound
     }
 
     // MARK: modals

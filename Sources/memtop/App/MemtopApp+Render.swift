@@ -20,12 +20,12 @@ extension MemtopApp {
                pagesPerCell: zoomLayout.pagesPerCell, shown: verdicts?.legendStates)
             .render(into: &buffer, area: layout.legend, caps: caps)
         let pageLines = zoom == .block
-            ? (InspectorText.page(machine, cursorPFN) + BlockerList.lines(blockingPages(ofBlock: cursorBlock), cursor: cursorPFN)).map { ($0.text, $0.style) }
+            ? (InspectorText.page(machine, enginePFN) + BlockerList.lines(blockingPages(ofBlock: cursorBlock), cursor: cursorPFN)).map { ($0.text, $0.style) }
             : []
         let inspected = zoom == .block
             ? Inspector(title: "inspector: page \(cursorPFN)", lines: pageLines, scroll: inspectorScroll, focused: pane == .inspector,
                         keepVisible: BlockerList.marked(pageLines))
-            : Inspector(title: "inspector: \(cursorBlockID)", lines: InspectorText.block(machine, cursorBlockID).map { ($0.text, $0.style) },
+            : Inspector(title: "inspector: \(machine.addresses.name(cursorBlockID))", lines: InspectorText.block(machine, cursorBlockID).map { ($0.text, $0.style) },
                         scroll: inspectorScroll, focused: pane == .inspector)
         if let teaching = teachingPane {
             switch teaching {
@@ -37,11 +37,11 @@ extension MemtopApp {
         }
         EventLogWidget(lines: log, scroll: logScroll, focused: pane == .log)
             .render(into: &buffer, area: layout.log, caps: caps)
-        let zone = zoom == .block ? machine.zoneIndex(cursorPFN) ?? machine.zoneIndex(for: blocks[cursorBlock])
+        let zone = zoom == .block ? machine.zoneIndex(enginePFN) ?? machine.zoneIndex(for: blocks[cursorBlock])
                                   : machine.zoneIndex(for: blocks[cursorBlock])
         ZonePanel(stats: zone.map { machine.zoneStats($0) }).render(into: &buffer, area: layout.zonePanel, caps: caps)
         OfflinePanel(operation: machine.operation, pageblocksPerBlock: machine.geometry.pageblocksPerBlock, reached: phaseReached,
-                     pcpDisabled: machine.config.has(.isolateFreedPagesASAP))
+                     pcpDisabled: machine.config.has(.isolateFreedPagesASAP), addresses: machine.addresses)
             .render(into: &buffer, area: layout.offlinePanel, caps: caps)
         if let tabbed = layout.tabbed {
             TabStrip(names: ["inspector", "log", "zone", "hot-plug"], selected: tab.rawValue).render(into: &buffer, area: tabbed, caps: caps)

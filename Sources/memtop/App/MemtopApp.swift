@@ -66,7 +66,7 @@ struct MemtopApp: TerminalApp {
         if let first = machine.blocks.firstIndex(where: { b in machine.zoneType(machine.pfnRange(of: b.id).lowerBound) == .movable }) {
             cursorBlock = first
         }
-        cursorPFN = machine.pfnRange(of: BlockID(cursorBlock)).lowerBound
+        cursorPFN = viewRange(of: BlockID(cursorBlock)).lowerBound
         note("memtop: \(machine.blocks.count) memory blocks of \(machine.geometry.pagesPerBlock) pages; "
              + "cursor on \(BlockID(cursorBlock)). o offlines it, ? lists every key.", .important)
     }
@@ -76,13 +76,19 @@ struct MemtopApp: TerminalApp {
     var lessonRows = 0
     var source: SimulatedMemory { SimulatedMemory(machine: machine) }
     var cursorBlockID: BlockID { BlockID(cursorBlock) }
+    /// `cursorPFN` is in the map's pfns (an imported machine's real ones); this is the engine's.
+    var enginePFN: PFN { PFN(machine.addresses.enginePFN(cursorPFN.raw) ?? cursorPFN.raw) }
+
+    /// A block's pfns as the map shows them.
+    func viewRange(of block: BlockID) -> Range<PFN> { machine.addresses.viewRange(machine.pfnRange(of: block)) }
 
     /// The migration to mark on the map: the one in flight, else the last one of the
     /// operation still running; nothing once it has ended.
     var migrationMarks: (source: PFN, target: PFN?)? {
         guard let op = machine.operation, !op.isFinished, op.phase == .migrate else { return nil }
-        if let m = op.migration { return (m.source, m.target) }
-        return lastMigration.map { ($0.source, $0.target) }
+        let a = machine.addresses
+        if let m = op.migration { return (PFN(a.pfn(m.source.raw)), m.target.map { PFN(a.pfn($0.raw)) }) }
+        return lastMigration.map { (PFN(a.pfn($0.source.raw)), PFN(a.pfn($0.target.raw))) }
     }
 
     mutating func update(_ message: Message) -> [Effect] {
@@ -135,10 +141,12 @@ extension MemtopApp: MapNavigating {
         guard machine.blocks.indices.contains(index), machine.blocks[index].state == .online else { return [] }
         let verdict = machine.offlineVerdict(BlockID(index))
         guard !verdict.offlinable else { return [] }
+        // The cursor and the screen use the machine's own pfns (real ones for an imported machine).
+        let a = machine.addresses
         if verdict.blockers.isEmpty {
-            return [BlockingPage(pfn: machine.pfnRange(of: BlockID(index)).lowerBound, reason: verdict.reason ?? "busy")]
+            return [BlockingPage(pfn: PFN(a.pfn(machine.pfnRange(of: BlockID(index)).lowerBound.raw)), reason: verdict.reason ?? "busy")]
         }
-        return verdict.blockers.map { BlockingPage(pfn: $0.pfn, reason: "\($0.reason) (\($0.kind))") }
+        return verdict.blockers.map { BlockingPage(pfn: PFN(a.pfn($0.pfn.raw)), reason: "\($0.reason) (\($0.kind))") }
     }
 }
 

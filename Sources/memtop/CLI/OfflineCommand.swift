@@ -11,6 +11,11 @@ struct OfflineCommand: ParsableCommand {
             Exit status: 0 when every block went offline, 1 when one failed (errno and reason \
             are printed), 2 for bad input. The operation is cancelled (EINTR, "signal backoff") \
             after --max-ticks ticks, or as soon as the engine sees it make no progress.
+
+            With --from DIR (a saved copy of a real machine, as 'memtop capture' writes it), \
+            BLOCK is a real block of that machine: its real pages, and the blocks its pages \
+            could migrate to, are imported into the engine and the offline is simulated there. \
+            The trace names the real block and its real pfns; nothing is written to /sys.
             """)
 
     @Argument(help: "Memory blocks: 12, memory12, or a range 8-11.")
@@ -27,11 +32,20 @@ struct OfflineCommand: ParsableCommand {
     @Flag(name: .customLong("no-workload"), help: "Stop the workload while offlining.")
     var noWorkload = false
 
+    @Option(name: .customLong("from"), help: "Simulate the offline of a real block of a saved copy (memtop capture DIR).")
+    var from: String?
+
     func validate() throws {
         guard maxTicks > 0 else { throw ValidationError("--max-ticks must be positive") }
+        if from != nil && blocks.count != 1 {
+            throw ValidationError("with --from give one block: the saved copy is the machine just before that block's attempt")
+        }
     }
 
     func run() throws {
+        if let from {
+            return try CapturedOffline(block: blocks[0], from: from, json: json, maxTicks: maxTicks).run()
+        }
         var m = try machine.bootMachine()
         let ids = try parseBlocks(blocks, on: m)
         m.workloadEnabled = !noWorkload
@@ -111,7 +125,7 @@ struct HotplugRunner {
             out.flushIfLarge()
         })
         guard let op = m.operation, let result = op.result else { return false }
-        out.line(json ? summaryJSON(op, result, m) : summaryText(op, result, verb: verb))
+        out.line(json ? summaryJSON(op, result, m) : summaryText(op, result, verb: verb, addresses: m.addresses))
         out.flush()
         return result.outcome != .failed
     }
@@ -121,7 +135,7 @@ struct HotplugRunner {
         if let b = e.block { s += "memory\(b)  " }
         s += e.fn
         if let p = e.pfn { s += " pfn \(PFN(p))" }
-        if let t = e.toPFN { s += EventText.isRange(e.fn) ? "-\(PFN(t))" : " -> \(PFN(t))" }
+        if let t = e.toPFN { s += Event.toPFNEndsRange(e.fn) ? "-\(PFN(t))" : " -> \(PFN(t))" }
         if let o = e.order { s += " order \(o)" }
         if let d = e.detail { s += e.fn == "printk" ? "\n          dmesg: \(d)" : ": \(d)" }
         return s
@@ -138,8 +152,9 @@ struct HotplugRunner {
     }
 
     func summaryJSON(_ op: HotplugOperation, _ r: HotplugResult, _ m: Machine) -> String {
-        let failedBlock = r.outcome == .failed ? op.block?.raw : nil
-        let blocks = op.done.map(\.raw) + (op.block.map { [$0.raw] } ?? [])
+        let a = m.addresses
+        let failedBlock = r.outcome == .failed ? op.block.map { a.block($0.raw) } : nil
+        let blocks = (op.done + (op.block.map { [$0] } ?? [])).map { a.block($0.raw) }
         let o: [(String, JSONValue)] = [
             ("summary", .bool(true)),
             ("result", .string(r.outcome.rawValue)),
@@ -159,13 +174,13 @@ struct HotplugRunner {
         return JSONValue.object(o).encoded
     }
 
-    func summaryText(_ op: HotplugOperation, _ r: HotplugResult, verb: String) -> String {
+    func summaryText(_ op: HotplugOperation, _ r: HotplugResult, verb: String, addresses a: AddressMap = AddressMap()) -> String {
         var s = "\n"
         switch r.outcome {
-        case .offlined: s += "result: offlined " + op.done.map(\.description).joined(separator: ", ")
-        case .online: s += "result: online " + op.done.map(\.description).joined(separator: ", ")
+        case .offlined: s += "result: offlined " + op.done.map(a.name).joined(separator: ", ")
+        case .online: s += "result: online " + op.done.map(a.name).joined(separator: ", ")
         case .failed:
-            s += "result: \(verb) of \(op.block?.description ?? "?") failed"
+            s += "result: \(verb) of \(op.block.map(a.name) ?? "?") failed"
             if let e = r.errno { s += " with \(e)" }
             if let reason = r.reason { s += ": \(reason)" }
             if r.kernelBug { s += "\n(the real kernel would have crashed here; memtop rolled the operation back)" }

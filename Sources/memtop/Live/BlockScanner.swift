@@ -52,6 +52,8 @@ struct BlockScan: Equatable, Sendable {
     /// First blocking pages as `has_unmovable_pages()` would judge them.
     var blockers: [InspectReport.Blocker] = []
     var blockerCount: UInt64 = 0
+    /// Of `blockerCount`, the pages without flags (kind `kernel`): per-cpu free pages look so too.
+    var flaglessBlockers: UInt64 = 0
     /// Every page, when asked for (one block at most).
     var pages: [LivePage]?
 
@@ -130,8 +132,11 @@ struct BlockScanner: ~Copyable {
             for (key, pages) in histogram {
                 scan.kinds[key.kind] += pages
                 scan.facts.add(KPageFlags(rawValue: key.flags), pages: pages)
-                if key.flags == 0 && key.kind == .other { scan.facts.noFlags += pages }
-                if verdict(key, inMovableZone: inMovableZone) != nil { scan.blockerCount += pages }
+                if key.flags == 0 && key.kind == .kernel { scan.facts.noFlags += pages }
+                if verdict(key, inMovableZone: inMovableZone) != nil {
+                    scan.blockerCount += pages
+                    if key.kind == .kernel { scan.flaglessBlockers += pages }
+                }
             }
             scan.pagesRead += UInt64(flagBatch.count)
             if flagBatch.count < Int(end - start) { break }

@@ -12,7 +12,7 @@ struct LiveInspector {
         "kpagecount is the mapcount, not the refcount",
         "non-LRU movable pages (zsmalloc, balloon) are not flagged and read as unmovable",
         "per-pageblock migratetypes are not exported; pagetypeinfo has only per-zone totals",
-        "pages without any flag are kernel allocations or free pages on per-cpu lists; they are counted as blocking",
+        "pages without any flag are kernel allocations or free pages on per-cpu lists; they block, unless no more of them are in the block than the zone has on its per-cpu lists",
     ]
 
     func report() throws -> InspectReport {
@@ -112,11 +112,48 @@ struct LiveInspector {
             block.offlinable = false
             block.blockers = [reason]
             block.blockerCount = 1
+            block.errno = "EINVAL"
+            block.reason = reason.reason
             return
         }
         block.blockers = scan.blockers
         block.blockerCount = scan.blockerCount
-        block.offlinable = scan.blockerCount == 0
+        // Free pages on the per-cpu lists read no flags (refcount 0, not PG_buddy), like kernel
+        // allocations; zone_pcp_disable() gives them back to the buddy allocator before
+        // isolation. When every blocker is such a page and the zone holds at least as many
+        // per-cpu pages, they may all be free: the kernel offlined such blocks in every saved run.
+        if scan.blockerCount > 0, scan.blockerCount == scan.flaglessBlockers,
+           let pcp = perCPUPages(zone: block.zone, node: block.node, snapshot: snapshot), scan.flaglessBlockers <= pcp {
+            block.note = "\(scan.flaglessBlockers) pages without flags taken as per-cpu free pages: the zone has \(pcp) on its per-cpu lists"
+            block.blockers = []
+            block.blockerCount = 0
+        }
+        if let first = block.blockers.first {
+            block.offlinable = false
+            block.errno = "EBUSY"
+            block.reason = first.reason
+            return
+        }
+        // Isolation would pass; migration needs a free target outside the block for every page.
+        let toMigrate = scan.kinds.lruAnon + scan.kinds.lruFile
+        block.pagesToMigrate = toMigrate
+        if let zone = block.zone,
+           let room = MigrationRoom.freePages(for: scan.pfns, zone: zone, node: block.node,
+                                              blockFree: scan.kinds.free, snapshot: snapshot) {
+            block.freeForMigration = room
+            if room < toMigrate {
+                block.offlinable = false
+                block.errno = "EINTR"
+                block.reason = "not enough free memory to migrate \(toMigrate) pages"
+                return
+            }
+        }
+        block.offlinable = true
+    }
+
+    /// Pages on the per-cpu lists of the block's zone (zoneinfo's `count:` lines).
+    private func perCPUPages(zone: String?, node: Int?, snapshot: LiveSnapshot) -> UInt64? {
+        snapshot.zones?.first { $0.name == zone && (node == nil || $0.node == node) }?.pcpCount
     }
 
     /// The range checks of `offline_pages()` that fail before any page is looked at.

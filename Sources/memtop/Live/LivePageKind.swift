@@ -14,8 +14,10 @@ enum LivePageKind: String, CaseIterable, Codable, Sendable {
     case pagetable
     /// PG_reserved: bootmem, firmware, the kernel image, memory-map holes.
     case reserved
-    /// Anything else: kernel allocations without a flag (vmalloc, stacks, per-cpu free pages),
-    /// pages between LRU batches, hwpoisoned pages.
+    /// No flag at all (or only COMPOUND_HEAD, with its tails): a kernel allocation that /proc
+    /// does not name (vmalloc, stacks, driver memory), or a free page on a per-cpu list.
+    case kernel
+    /// Anything else: flags that fit no kind above (hwpoisoned pages, odd combinations).
     case other
     /// No online struct page (KPF_NOPAGE: hole or offline section) or PageOffline (balloon).
     case offline
@@ -29,6 +31,7 @@ enum LivePageKind: String, CaseIterable, Codable, Sendable {
         case .lruAnon: return "anon (LRU)"
         case .lruFile: return "file (LRU)"
         case .pagetable: return "page table"
+        case .kernel: return "no flags"
         case .uninit: return "never initialised"
         default: return rawValue
         }
@@ -67,6 +70,10 @@ struct PageClassifier: Sendable {
     var maxOrder = 10
     /// While inferring tails: the end of the free block that started at the last BUDDY head.
     private var inferredFreeEnd: UInt64 = 0
+    /// The kind of the compound page whose head was read last, while its tails follow.
+    private var compoundHead: LivePageKind?
+    /// The pfn after the last one classified: a scan that jumps elsewhere forgets the head.
+    private var nextPFN: UInt64 = 0
 
     init(buddyTails: BuddyTailRule) { self.buddyTails = buddyTails }
 
@@ -74,6 +81,8 @@ struct PageClassifier: Sendable {
     /// the same pfns, or nil when it is unavailable (then mapcounts are taken as 0).
     mutating func classify(start: UInt64, flags: [UInt64], counts: [UInt64]?) -> [LivePageKind] {
         var kinds = [LivePageKind](repeating: .other, count: flags.count)
+        if start != nextPFN { compoundHead = nil }
+        nextPFN = start + UInt64(flags.count)
         let noCounts = [UInt64](repeating: 0, count: counts == nil ? flags.count : 0)
         let mapcounts = counts ?? noCounts
         var index = 0
@@ -106,7 +115,33 @@ struct PageClassifier: Sendable {
     private static let lruBit = KPageFlags.lru.rawValue
     private static let swapbackedBit = KPageFlags.swapbacked.rawValue
 
+    private static let headBit = KPageFlags.compoundHead.rawValue
+    private static let tailBit = KPageFlags.compoundTail.rawValue
+    private static let thpBit = KPageFlags.thp.rawValue
+    private static let anonBit = KPageFlags.anon.rawValue
+    private static let userBits = KPageFlags([.anon, .swapbacked, .mmap, .uptodate, .swapcache]).rawValue
+    private static let kernelBits = KPageFlags([.slab, .pgtable, .reserved, .buddy, .noPage, .offline, .huge]).rawValue
+
     private mutating func kind(pfn: UInt64, flags raw: UInt64, count: UInt64, blankPageblock: Bool) -> LivePageKind {
+        // A compound tail is part of its head's folio: a THP tail reads MMAP|ANON|COMPOUND_TAIL|THP
+        // without LRU and with kpagecount 0 (stable_page_flags() copies the tail's own
+        // page->flags), yet the kernel migrates it with its head.
+        if raw & Self.tailBit != 0 {
+            return compoundHead ?? Self.headlessTail(raw)
+        }
+        let kind = ownKind(pfn: pfn, flags: raw, count: count, blankPageblock: blankPageblock)
+        compoundHead = raw & Self.headBit != 0 ? kind : nil
+        return kind
+    }
+
+    /// A tail whose head was not read (the scan began inside the compound page): a THP is on
+    /// the LRU (`stable_page_flags()` sets KPF_THP only when the head is LRU or anon).
+    private static func headlessTail(_ raw: UInt64) -> LivePageKind {
+        guard raw & thpBit != 0 else { return .other }
+        return raw & anonBit != 0 ? .lruAnon : .lruFile
+    }
+
+    private mutating func ownKind(pfn: UInt64, flags raw: UInt64, count: UInt64, blankPageblock: Bool) -> LivePageKind {
         if raw & Self.buddyBit != 0 {
             if buddyTails == .inferred {
                 let alignment = pfn == 0 ? maxOrder : min(pfn.trailingZeroBitCount, maxOrder)
@@ -123,7 +158,13 @@ struct PageClassifier: Sendable {
         if raw & Self.slabBit != 0 { return .slab }
         if raw & Self.pgtableBit != 0 { return .pagetable }
         if raw & Self.lruBit != 0 { return raw & Self.swapbackedBit != 0 ? .lruAnon : .lruFile }
+        // Off the LRU for a moment (in a per-cpu LRU add batch, isolated by reclaim): user
+        // pages that lru_cache_disable() puts back on the LRU before isolation looks at them.
+        if raw & Self.userBits != 0 && raw & Self.kernelBits == 0 {
+            return raw & (Self.swapbackedBit | Self.anonBit) != 0 ? .lruAnon : .lruFile
+        }
         if raw == 0 && count == 0 && blankPageblock { return .uninit }
+        if raw & ~Self.headBit == 0 { return .kernel }
         return .other
     }
 
@@ -131,18 +172,22 @@ struct PageClassifier: Sendable {
     ///
     /// /proc shows no refcount: free and never-initialised pages are taken as refcount 0
     /// (a zeroed memmap has refcount 0); any other page as referenced. Non-LRU movable pages
-    /// (zsmalloc, balloon) are not visible either, so they read as "other" and block.
+    /// (zsmalloc, balloon) are not visible either, so they read as "other" and block. A
+    /// compound tail has the kind of its head (see `classify`), and is judged as its head.
     static func facts(flags raw: UInt64, kind: LivePageKind) -> PageFacts {
         let flags = KPageFlags(rawValue: raw)
         var facts = PageFacts()
         facts.reserved = flags.contains(.reserved)
-        facts.lru = flags.contains(.lru)
+        facts.compound = !flags.isDisjoint(with: [.compoundHead, .compoundTail, .thp])
+        facts.hugetlb = flags.contains(.huge)
+        // A compound page is judged by its head (has_unmovable_pages() looks at
+        // compound_head()): a tail counted as LRU had an LRU head.
+        facts.lru = kind == .lruAnon || kind == .lruFile
         facts.buddy = kind == .free
         facts.refcountZero = kind == .free || kind == .uninit
         facts.hwPoison = flags.contains(.hwpoison)
         facts.offline = kind == .offline
-        facts.compound = !flags.isDisjoint(with: [.compoundHead, .compoundTail, .huge, .thp])
-        facts.kindName = raw == 0 && kind == .other ? "no flags" : kind.label
+        facts.kindName = kind.label
         return facts
     }
 }

@@ -18,6 +18,9 @@ struct ZoneInfo: Equatable, Sendable {
     /// Pages on the per-cpu lists, summed over cpus (`pagesets` / `count:`).
     var pcpCount: UInt64
     var cpus: Int
+    /// `protection: (0, 3019, ...)`: lowmem_reserve[], the pages an allocation whose highest
+    /// zone index is i must leave free here above the watermark; nil when not printed.
+    var protection: [UInt64]? = nil
 
     /// The zone span as a half-open pfn range `[start_pfn, start_pfn + spanned)`.
     var span: Range<UInt64>? {
@@ -71,6 +74,9 @@ enum ZoneInfoParser {
                 seen.insert("pages free")
             case ("start_pfn:", _):
                 current?.startPFN = try proc.number(words[1], line: index)
+            case ("protection:", _):
+                let list = line.drop { $0 != "(" }.dropFirst().prefix { $0 != ")" }
+                current?.protection = try list.split(separator: ",").map { try proc.number($0.trimmingWhitespace[...], line: index) }
             case ("count:", _):
                 current?.pcpCount += try proc.number(words[1], line: index)
             case ("cpu:", _):

@@ -23,14 +23,14 @@ extension InspectReport {
         }
         out.append("")
         out.append("Blocks (pages by kind; verdict of a what-if offline)")
-        let widths = [5, -8, -9, 4, 10, 6, 6, 6, 6, 6, 6, 6, 6, 6]
+        let widths = [5, -8, -9, 4, 10, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6]
         out.append(Self.row(["id", "state", "zone", "node", "start_pfn", "free", "anon", "file", "slab",
-                             "ptbl", "resv", "other", "offl", "uninit"], widths: widths) + "  verdict")
+                             "ptbl", "resv", "kernel", "other", "offl", "uninit"], widths: widths) + "  verdict")
         for block in blocks {
             let counts = block.pages.map { p in
-                [p.free, p.lruAnon, p.lruFile, p.slab, p.pagetable, p.reserved, p.other, p.offline, p.uninit]
+                [p.free, p.lruAnon, p.lruFile, p.slab, p.pagetable, p.reserved, p.kernel, p.other, p.offline, p.uninit]
                     .map(String.init)
-            } ?? Array(repeating: "?", count: 9)
+            } ?? Array(repeating: "?", count: 10)
             let cells = [String(block.id), block.state ?? "?", block.zone ?? "-",
                          block.node.map(String.init) ?? "-", Self.hex(block.startPfn)] + counts
             out.append(Self.row(cells, widths: widths) + "  " + Self.verdict(block))
@@ -54,7 +54,9 @@ extension InspectReport {
             if VerdictSummary.verdict(of: block) == .notVerified {
                 return "would offline, not yet verified (\(block.pages?.uninit ?? 0) pages never initialised)"
             }
-            return "would offline"
+            return "would offline" + (block.note.map { " (\($0))" } ?? "")
+        case false? where block.blockers.isEmpty:
+            return "busy" + (block.errno.map { " (\($0))" } ?? "") + ": " + (block.reason ?? block.note ?? "?")
         case false?:
             let shown = block.blockers.prefix(2).map { blocker in
                 "pfn \(hex(blocker.pfn)) \(blocker.reason)" + (blocker.kind.map { " (\($0))" } ?? "")

@@ -51,13 +51,15 @@ struct InspectReport: Codable, Equatable, Sendable {
         var slab: UInt64 = 0
         var pagetable: UInt64 = 0
         var reserved: UInt64 = 0
+        /// Pages without flags: kernel allocations /proc does not name, or per-cpu free pages.
+        var kernel: UInt64 = 0
         var other: UInt64 = 0
         var offline: UInt64 = 0
         /// Present but never initialised (deferred struct page init); see `LivePageKind.uninit`.
         var uninit: UInt64 = 0
 
         enum CodingKeys: String, CodingKey {
-            case free, slab, pagetable, reserved, other, offline, uninit
+            case free, slab, pagetable, reserved, kernel, other, offline, uninit
             case lruAnon = "lru_anon"
             case lruFile = "lru_file"
         }
@@ -73,6 +75,7 @@ struct InspectReport: Codable, Equatable, Sendable {
                 case .slab: return slab
                 case .pagetable: return pagetable
                 case .reserved: return reserved
+                case .kernel: return kernel
                 case .other: return other
                 case .offline: return offline
                 case .uninit: return uninit
@@ -86,6 +89,7 @@ struct InspectReport: Codable, Equatable, Sendable {
                 case .slab: slab = newValue
                 case .pagetable: pagetable = newValue
                 case .reserved: reserved = newValue
+                case .kernel: kernel = newValue
                 case .other: other = newValue
                 case .offline: offline = newValue
                 case .uninit: uninit = newValue
@@ -128,12 +132,28 @@ struct InspectReport: Codable, Equatable, Sendable {
         var blockerCount: UInt64
         /// Why `offlinable` is nil, or what else limits the verdict.
         var note: String?
+        /// The errno class the kernel's offline would end with when `offlinable` is false:
+        /// "EINVAL" (refused before any page is looked at: `valid_zones` "none", holes, several
+        /// zones), "EBUSY" (isolation fails on an unmovable or reserved page) or "EINTR"
+        /// (migration cannot finish and only the signal ends it); nil otherwise.
+        var errno: String? = nil
+        /// Why the block would not offline, in one phrase ("unmovable page", "reserved page",
+        /// "memory holes", "multizone range", "not enough free memory to migrate N pages");
+        /// nil when it would, or when it cannot be told.
+        var reason: String? = nil
+        /// In-use movable pages of the block that migration would have to move.
+        var pagesToMigrate: UInt64? = nil
+        /// Free pages outside the block that could receive them: above the min watermark and the
+        /// lowmem reserve, in the zones and nodes `alloc_migration_target()` may use.
+        var freeForMigration: UInt64? = nil
 
         enum CodingKeys: String, CodingKey {
-            case id, state, zone, node, pages, offlinable, blockers, note
+            case id, state, zone, node, pages, offlinable, blockers, note, errno, reason
             case startPfn = "start_pfn"
             case validZones = "valid_zones"
             case blockerCount = "blocker_count"
+            case pagesToMigrate = "pages_to_migrate"
+            case freeForMigration = "free_for_migration"
         }
 
         func encode(to encoder: Encoder) throws {
@@ -149,6 +169,10 @@ struct InspectReport: Codable, Equatable, Sendable {
             try c.encode(blockers, forKey: .blockers)
             try c.encode(blockerCount, forKey: .blockerCount)
             try c.encode(note, forKey: .note)
+            try c.encode(errno, forKey: .errno)
+            try c.encode(reason, forKey: .reason)
+            try c.encode(pagesToMigrate, forKey: .pagesToMigrate)
+            try c.encode(freeForMigration, forKey: .freeForMigration)
         }
     }
 

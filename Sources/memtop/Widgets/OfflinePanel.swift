@@ -15,6 +15,8 @@ struct OfflinePanel {
     func name(_ phase: HotplugPhase) -> String {
         phase == .pcpDisable && !pcpDisabled ? "drain_all_pages (pcp stays on)" : phase.kernelName
     }
+    /// Real block ids of an imported machine.
+    var addresses = AddressMap()
 
     func render(into buffer: inout Buffer, area: Rect, caps: TerminalCapabilities) {
         let title: String
@@ -78,7 +80,7 @@ struct OfflinePanel {
         }
         var resultLines: [(text: String, style: Style)] = []
         if let result = op.result {
-            let outcome = EventText.outcome(op)
+            let outcome = EventText.outcome(op, addresses: addresses)
             let style: Style = result.outcome == .failed
                 ? (caps.usesColor ? Style(fg: .brightRed, attributes: .bold) : .plain.bold().underlined())
                 : (caps.usesColor ? Style(fg: .brightGreen, attributes: .bold) : .plain.bold())
@@ -102,6 +104,6 @@ struct OfflinePanel {
 
     private var block: String {
         guard let op = operation else { return "" }
-        return (op.block ?? op.done.last).map(\.description) ?? ""
+        return (op.block ?? op.done.last).map(addresses.name) ?? ""
     }
 }

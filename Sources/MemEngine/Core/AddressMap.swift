@@ -1,0 +1,66 @@
+/// Where the blocks of an imported machine really are.
+///
+/// An imported machine (live mode's `o`, `memtop offline --from`) holds a few blocks of a real
+/// machine side by side, as blocks 0, 1, 2... of its own memmap. The trace must still name the
+/// real block and the real pfns (a printed `memory1` or pfn 0x8000 that belongs to another real
+/// block would mislead, and a sysfs path would be dangerous), so every event is translated on its
+/// way out (`Machine.emit`) through this map. A booted machine has the identity map.
+public struct AddressMap: Codable, Equatable, Sendable {
+    /// The real block id of each engine block, in engine order; empty for the identity.
+    public private(set) var realBlocks: [Int]
+    public private(set) var pagesPerBlock: Int
+
+    public init(realBlocks: [Int] = [], pagesPerBlock: Int = 1) {
+        self.realBlocks = realBlocks
+        self.pagesPerBlock = max(1, pagesPerBlock)
+    }
+
+    public var isIdentity: Bool { realBlocks.isEmpty }
+
+    /// The real id of engine block `b`.
+    public func block(_ b: Int) -> Int {
+        realBlocks.indices.contains(b) ? realBlocks[b] : b
+    }
+
+    /// "memoryN" with the real id of engine block `b`.
+    public func name(_ b: BlockID) -> String { "memory\(block(b.raw))" }
+
+    /// The real pfn of engine pfn `p`.
+    public func pfn(_ p: Int) -> Int {
+        guard !isIdentity, p >= 0 else { return p }
+        return block(p / pagesPerBlock) * pagesPerBlock + p % pagesPerBlock
+    }
+
+    /// The real end of a half-open range that ends at engine pfn `p`.
+    public func pfnEnd(_ p: Int) -> Int {
+        guard !isIdentity, p > 0 else { return p }
+        return pfn(p - 1) + 1
+    }
+
+    /// The real pfns of an engine range that lies in one block.
+    public func viewRange(_ range: Range<PFN>) -> Range<PFN> {
+        guard !isIdentity, !range.isEmpty else { return range }
+        return PFN(pfn(range.lowerBound.raw))..<PFN(pfnEnd(range.upperBound.raw))
+    }
+
+    /// The engine pfn of real pfn `p`, or nil when its block was not imported.
+    public func enginePFN(_ p: Int) -> Int? {
+        guard !isIdentity else { return p }
+        guard p >= 0, let b = realBlocks.firstIndex(of: p / pagesPerBlock) else { return nil }
+        return b * pagesPerBlock + p % pagesPerBlock
+    }
+
+    /// The engine block of real block `b`, or nil when it was not imported.
+    public func engineBlock(_ b: Int) -> Int? {
+        isIdentity ? b : realBlocks.firstIndex(of: b)
+    }
+}
+
+extension Event {
+    /// Whether `toPFN` ends a half-open pfn range (the trace prints `start-end`) rather than
+    /// naming a migration target (`src -> target`).
+    public static func toPFNEndsRange(_ fn: String) -> Bool {
+        fn.contains("range") || fn == "offline_pages" || fn == "online_pages" || fn.hasPrefix("test_")
+            || fn.hasPrefix("__offline")
+    }
+}
