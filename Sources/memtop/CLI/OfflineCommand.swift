@@ -70,7 +70,7 @@ struct OnlineCommand: ParsableCommand {
         case nil: type = .online
         case "movable": type = .movable
         case "kernel": type = .kernel
-        case let z?: throw ValidationError("--zone '\(z)' is not movable or kernel")
+        case let z?: throw ValidationError("--zone \(Quoted(z)) is not movable or kernel")
         }
         var m = try machine.bootMachine()
         let ids = try parseBlocks(blocks, on: m)

@@ -100,7 +100,7 @@ struct LiveInspector {
     /// Fills the page counts and the what-if verdict of one block from its scan.
     private func judge(_ block: inout InspectReport.Block, scan: BlockScan, snapshot: LiveSnapshot) {
         guard scan.isComplete else {
-            block.note = "kpageflags ends at pfn \(scan.pfns.lowerBound + scan.pagesRead), inside this block"
+            block.note = "not captured from pfn \(scan.pfns.lowerBound + scan.pagesRead): kpageflags ends there"
             return
         }
         block.pages = scan.kinds

@@ -38,7 +38,7 @@ struct ZonePanel {
                       ("anon \(lru[0])/\(lru[1]) file \(lru[2])/\(lru[3])", .plain)])
         lines.append([("unevictable \(lru[4])  ", .plain),
                       ("isolated anon \(s.isolatedAnon) file \(s.isolatedFile)",
-                       s.isolatedAnon + s.isolatedFile > 0 ? .plain.bold() : .plain)])
+                       s.isolatedAnon > 0 || s.isolatedFile > 0 ? .plain.bold() : .plain)])
         for (i, line) in lines.prefix(inside.height).enumerated() {
             var x = inside.x
             for (text, style) in line { x = buffer.set(text, x: x, y: inside.y + i, style: style, clip: inside) }
