@@ -35,7 +35,8 @@ func runHeadless<A: TerminalApp>(_ app: A, events: [KeyEvent], size: Size, caps:
             effects = app.update(.key(key))
         case .tick(let frames):
             // Paused, no frame is delivered until a key: the rest of the ticks are skipped.
-            for _ in 0..<frames where app.tickInterval != nil {
+            for _ in 0..<frames {
+                guard app.tickInterval != nil else { break }
                 work += max(1, app.workPerFrame)
                 if work > workLimit { break }
                 effects = app.update(.tick)

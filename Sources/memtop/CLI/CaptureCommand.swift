@@ -30,10 +30,10 @@ struct CaptureCommand: ParsableCommand {
         }
         guard let outcome = captured else { return }
         for line in outcome.skipped {
-            FileHandleOutput.standardError.write("memtop: skipped: \(line)\n")
+            FileHandleOutput.standardError.line("skipped: \(line)")
         }
         for line in outcome.notes {
-            FileHandleOutput.standardError.write("memtop: \(line)\n")
+            FileHandleOutput.standardError.line(line)
         }
         FileHandleOutput.standardOutput.write(
             "captured \(outcome.written.count) files into \(Quoted(directory))"

@@ -36,7 +36,7 @@ struct Memtop: ParsableCommand {
                 if text.hasPrefix("Error: ") { text.removeFirst(7) }
                 if !text.isEmpty {
                     // One line, whatever the user typed into a value.
-                    FileHandleOutput.standardError.write("memtop: " + Quoted.escaped(text) + "\n")
+                    FileHandleOutput.standardError.line(text)
                 }
             }
             Glibc.exit(code == .success ? 0 : (error is ExitCode ? code.rawValue : 2))

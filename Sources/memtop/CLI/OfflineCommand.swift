@@ -81,7 +81,7 @@ struct OnlineCommand: ParsableCommand {
             m.runOperation()
             if let r = m.operation?.result, r.outcome != .offlined {
                 let reason = r.reason ?? "?"
-                FileHandleOutput.standardError.write("memtop: setup could not take the blocks offline first: \(r.errno ?? "") \(reason)\n")
+                FileHandleOutput.standardError.line("setup could not take the blocks offline first: \(r.errno ?? "") \(reason)")
                 throw ExitCode(1)
             }
             m.clearOperation()

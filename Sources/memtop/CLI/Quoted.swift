@@ -8,6 +8,12 @@ struct Quoted: CustomStringConvertible {
 
     var description: String { "'" + Self.escaped(text, quote: true) + "'" }
 
+    /// Whether `character` is (or starts with) a C0 or C1 control character, DEL included.
+    static func isControl(_ character: Character) -> Bool {
+        guard let value = character.unicodeScalars.first?.value else { return false }
+        return value < 0x20 || (0x7f...0x9f).contains(value)
+    }
+
     /// `text` with every control character written as an escape (`\n`, `\t`, `\u{1B}`).
     static func escaped(_ text: String, quote: Bool = false) -> String {
         var result = ""
@@ -27,5 +33,13 @@ struct Quoted: CustomStringConvertible {
             }
         }
         return result
+    }
+}
+
+extension FileHandleOutput {
+    /// Writes one `memtop: TEXT` line, its control characters escaped: text read from a file or
+    /// typed by the user can never break the one-line rule or reach the terminal raw.
+    func line(_ text: String) {
+        write("memtop: " + Quoted.escaped(text) + "\n")
     }
 }

@@ -22,7 +22,8 @@ struct ZoneInfo: Equatable, Sendable {
     /// The zone span as a half-open pfn range `[start_pfn, start_pfn + spanned)`.
     var span: Range<UInt64>? {
         guard let startPFN, spanned > 0 else { return nil }
-        return startPFN..<(startPFN + spanned)
+        let (end, overflow) = startPFN.addingReportingOverflow(spanned)
+        return overflow ? nil : startPFN..<end
     }
 }
 
