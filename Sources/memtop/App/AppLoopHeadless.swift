@@ -12,7 +12,7 @@ struct HeadlessRun<A: TerminalApp> {
 
     /// Work a headless script may ask for (frames, each weighted by `TerminalApp.workPerFrame`):
     /// a few seconds of engine steps, so that a `--keys` script always ends.
-    static var workLimit: Int { 5_000_000 }
+    static var workLimit: Int { 1_000_000 }
 }
 
 /// Runs `app` on a screen of `size`, feeding `events` in order, and returns the final screen.

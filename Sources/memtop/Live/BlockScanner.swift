@@ -71,6 +71,8 @@ struct BlockScanner: ~Copyable {
     /// Distinct (flags, kind) pairs remembered at most: a real machine has a few hundred, a
     /// corrupt kpageflags may have one per page.
     static let verdictCacheLimit = 4096
+    /// Entries in the verdict cache now (for the bound's test).
+    var cachedVerdicts: Int { verdicts.count }
     /// Why kpagecount is not used, if it is not.
     let countsProblem: String?
 

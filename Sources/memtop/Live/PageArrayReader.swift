@@ -71,7 +71,8 @@ struct PageArrayReader: ~Copyable {
         case let .file(fd):
             close(fd)
         case let .xz(process, output, _):
-            if process.isRunning { process.terminate() }
+            // SIGKILL, not terminate()'s SIGTERM, which a mask inherited from the parent may block.
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             try? output.close()
             process.waitUntilExit()
         }
@@ -142,7 +143,7 @@ struct PageArrayReader: ~Copyable {
         while result.count < count {
             let data = try StreamRead.next(output.fileDescriptor, upTo: count - result.count,
                                            timeout: timeout, path: path) {
-                process.terminate()
+                kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
             }
             guard !data.isEmpty else { break }

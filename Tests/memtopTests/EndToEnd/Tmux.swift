@@ -99,12 +99,14 @@ enum TmuxError: Error, CustomStringConvertible {
     case notInstalled
     case failed([String], Int32)
     case timedOut(String)
+    case binaryUnusable(String)
 
     var description: String {
         switch self {
         case .notInstalled: return "tmux is not installed"
         case .failed(let arguments, let status): return "tmux \(arguments.joined(separator: " ")) exited \(status)"
         case .timedOut(let what): return "timed out waiting for \(what)"
+        case .binaryUnusable(let path): return "cannot use the binary \(path)"
         }
     }
 }
@@ -158,13 +160,13 @@ enum MemtopBinary {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             Issue.record("no release binary at \(binary): run 'swift build -c release --product memtop' first (.ci/run does)",
                          sourceLocation: sourceLocation)
-            throw TmuxError.notInstalled
+            throw TmuxError.binaryUnusable(binary)
         }
         if ProcessInfo.processInfo.environment["MEMTOP_RELEASE_BINARY"] == nil,
            let built = modified(binary), let newest = newestSource(), newest.date > built {
             Issue.record("the release binary is older than \(newest.path): run 'swift build -c release --product memtop' again",
                          sourceLocation: sourceLocation)
-            throw TmuxError.notInstalled
+            throw TmuxError.binaryUnusable(binary)
         }
         return binary
     }

@@ -9,7 +9,8 @@ struct BoundedRun {
     var hung: Bool
     var stdout: String
     var stderr: String
-    /// Peak resident memory of the process, in bytes.
+    /// Peak resident memory of the process as last seen while it ran (VmHWM), in bytes.
+    /// Not wait4's ru_maxrss: posix_spawn's vfork child starts out charged with the parent's.
     var maxResidentBytes: Int
     /// A process of its group was still alive after it exited (and was then killed).
     var leftChildren: Bool
@@ -32,10 +33,11 @@ struct BoundedRun {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: deadline)
         var status: Int32 = 0
-        var usage = rusage()
         var hung = false
+        var peak = 0
         while true {
-            let done = wait4(pid, &status, WNOHANG, &usage)
+            peak = max(peak, highWaterMark(pid))
+            let done = waitpid(pid, &status, WNOHANG)
             if done == pid { break }
             if done < 0 && errno != EINTR { break }
             if clock.now >= end && !hung {
@@ -55,7 +57,14 @@ struct BoundedRun {
         return BoundedRun(status: code, hung: hung,
                           stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
                           stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-                          maxResidentBytes: usage.ru_maxrss * 1024, leftChildren: left)
+                          maxResidentBytes: peak, leftChildren: left)
+    }
+
+    /// VmHWM of a running process, in bytes (0 once it has exited).
+    private static func highWaterMark(_ pid: pid_t) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
     }
 
     /// What the contract of DESIGN.md allows: exit 0, or exit 2 with exactly one `memtop:` line
