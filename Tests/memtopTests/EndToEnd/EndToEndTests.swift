@@ -6,13 +6,13 @@ import Testing
 @Suite("End to end: memtop in tmux", .serialized, .enabled(if: Tmux.isAvailable, "tmux is not installed"))
 struct EndToEndTests {
     /// A pane that runs memtop, then reports its exit status and the terminal modes, then
-    /// waits. SIGINT is trapped in the shell (and so reset to default in memtop) so that the
-    /// shell outlives a Ctrl-C and can report.
+    /// waits. SIGINT and SIGQUIT are trapped in the shell (and so reset to default in memtop) so
+    /// that the shell outlives a Ctrl-C or Ctrl-\ and can report.
     static func start(_ arguments: String = "", cols: Int = 100, rows: Int = 30,
                       build: MemtopBinary.Build = .debug) throws -> Tmux {
         let binary = try MemtopBinary.path(build)
         // tmux hands the command to sh -c, so the inner script's '$' are escaped for that shell.
-        let script = "trap : INT; '\(binary)' \(arguments); echo memtop-exit=\\$?; "
+        let script = "trap : INT QUIT; '\(binary)' \(arguments); echo memtop-exit=\\$?; "
             + "echo modes: \\$(stty -a); echo end-of-report; exec sleep 600"
         return try Tmux(command: "env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR= sh -c \"\(script)\"",
                         cols: cols, rows: rows)
