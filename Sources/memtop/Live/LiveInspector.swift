@@ -100,7 +100,8 @@ struct LiveInspector {
     /// Fills the page counts and the what-if verdict of one block from its scan.
     private func judge(_ block: inout InspectReport.Block, scan: BlockScan, snapshot: LiveSnapshot) {
         guard scan.isComplete else {
-            block.note = "not captured from pfn \(scan.pfns.lowerBound + scan.pagesRead): kpageflags ends there"
+            let end = scan.pfns.lowerBound + scan.pagesRead
+            block.note = "not captured: kpageflags ends " + (scan.pagesRead > 0 ? "at" : "before") + " pfn \(end)"
             return
         }
         block.pages = scan.kinds

@@ -27,10 +27,20 @@ struct SavedCopyFuzzTests {
         switch (command, seed % 3) {
         case ("inspect", 0): return ["inspect", "--from", dir]
         case ("inspect", 1): return ["inspect", "--json", "--from", dir]
-        case ("inspect", _): return ["capture", "--from", dir, dir + "-capture"]
+        // capture copies (and compresses) a page array whole, so its time grows with the file:
+        // a sparse 1 GiB array is for the readers, which read only what the blocks cover.
+        case ("inspect", _) where largestArray(in: dir) < 64 << 20: return ["capture", "--from", dir, dir + "-capture"]
+        case ("inspect", _): return ["inspect", "--from", dir]
         default:
             return ["live", "--from", dir, "--dump-screen", "--keys", liveKeys[Int(seed % UInt64(liveKeys.count))]]
         }
+    }
+
+    static func largestArray(in dir: String) -> Int {
+        SavedCopyMutator.arrays.map { file in
+            var info = stat()
+            return stat(dir + "/" + file, &info) == 0 ? Int(info.st_size) : 0
+        }.max() ?? 0
     }
 
     @Test("the binary on mutated copies: exit 0 or 2 with one memtop: line; no trap, hang or growth",
@@ -75,7 +85,7 @@ struct SavedCopyFuzzTests {
     func parsers() throws {
         let names = SavedCopyMutator.textFiles.prefix(6).map { $0 }
         let source = LiveSource(root: try #require(FuzzCorpus.base))
-        for seed in Self.firstSeed..<(Self.firstSeed + UInt64(Self.cases * 25)) {
+        for seed in Self.firstSeed..<(Self.firstSeed + UInt64(Self.cases * 20)) {
             var random = SeededRandom(seed: seed)
             var snapshot = LiveSnapshot(source: source, pageSize: 4096)
             var texts = Self.texts

@@ -24,6 +24,36 @@ struct BoundsTests {
         #expect(runs[0].stderr.contains("not a regular file"))
     }
 
+    @Test("memtop killed with SIGKILL while xz streams: xz dies with it",
+          .enabled(if: LiveFixtures.hasCapture))
+    func xzDiesWithMemtop() throws {
+        let binary = try MemtopBinary.path()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("memtop-kill-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let pid = try Subprocess.spawn(binary, ["inspect", "--from", LiveFixtures.firecracker],
+                                       stdout: out, stderr: "/dev/null", ownGroup: true)
+        // Wait until memtop has started an xz (its child), then kill memtop alone.
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(20))
+        var children = ""
+        while clock.now < deadline && children.isEmpty {
+            children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+            usleep(5000)
+        }
+        #expect(!children.isEmpty, "memtop started no xz")
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        var alive = true
+        let end = clock.now.advanced(by: .seconds(5))
+        while alive && clock.now < end {
+            alive = kill(-pid, 0) == 0
+            usleep(20_000)
+        }
+        kill(-pid, SIGKILL)
+        #expect(!alive, "an xz outlived memtop")
+    }
+
     @Test("an xz that delivers nothing is stopped at the timeout")
     func xzTimeout() throws {
         let copy = try ChangedCopy { root in
