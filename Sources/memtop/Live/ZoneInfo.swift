@@ -73,7 +73,11 @@ enum ZoneInfoParser {
             case ("start_pfn:", _):
                 current?.startPFN = try proc.number(words[1], line: index)
             case ("count:", _):
-                current?.pcpCount += try proc.number(words[1], line: index)
+                let count = try proc.number(words[1], line: index)
+                // Summed over cpus: saturate rather than trap on a file's absurd counts.
+                if let sum = current?.pcpCount.addingReportingOverflow(count) {
+                    current?.pcpCount = sum.overflow ? UInt64.max : sum.partialValue
+                }
             case ("cpu:", _):
                 current?.cpus += 1
             case ("spanned", _), ("present", _), ("managed", _), ("min", _), ("low", _), ("high", _):

@@ -133,4 +133,18 @@ struct UntrustedCopyTests {
             #expect(run.status == 0)
         }
     }
+
+    /// Found by the fuzz suite (seeds 9000 on): per-cpu counts summed past 2^64, and a second
+    /// pageblock header wider than the rows read before it.
+    @Test("absurd per-cpu counts saturate; a pagetypeinfo header wider than its rows reads as unknown")
+    func fuzzFindings() throws {
+        var zoneinfo = try LiveFixtures.text("proc/zoneinfo")
+        zoneinfo = zoneinfo.replacingOccurrences(of: "count: ", with: "count: 18446744073709551615 ")
+        let zones = try ZoneInfoParser.parse(zoneinfo)
+        #expect(zones.contains { $0.pcpCount == UInt64.max })
+        let pagetypes = try LiveFixtures.text("proc/pagetypeinfo") + "Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic          CMA      Isolate  Extra\n"
+        let info = try PageTypeInfoParser.parse(pagetypes)
+        #expect(info.blockCount(node: 0, zone: "Normal", type: "Extra") == nil)
+    }
 }
+
