@@ -116,11 +116,23 @@ struct LiveCapture {
         process.executableURL = URL(fileURLWithPath: xz)
         process.arguments = ["-c", "-3"]
         process.standardInput = FileHandle(fileDescriptor: input, closeOnDealloc: false)
-        process.standardOutput = FileHandle(fileDescriptor: outFD, closeOnDealloc: false)
+        // xz writes to memtop, which writes the file: xz dies of SIGPIPE with memtop, and a
+        // stalled xz is stopped at the timeout.
+        let output = Pipe()
+        process.standardOutput = output
         let errors = Pipe()
         process.standardError = errors
         do { try process.run() } catch {
             throw LiveError.xzFailed(path: path, status: -1, message: "\(error)")
+        }
+        while true {
+            let chunk = try StreamRead.next(output.fileHandleForReading.fileDescriptor, upTo: 1 << 20,
+                                            timeout: PageArrayReader.xzTimeout, path: path, program: "xz -c") {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+            if chunk.isEmpty { break }
+            try FileDescriptorIO.writeAll(chunk[...], to: outFD, path: path)
         }
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -7,7 +7,7 @@ import Glibc
 enum StreamRead {
     /// Up to `count` bytes from `fd`; empty at end of stream. Calls `onTimeout` (which kills the
     /// writer) and throws when nothing arrives within `timeout`.
-    static func next(_ fd: Int32, upTo count: Int, timeout: Duration, path: String,
+    static func next(_ fd: Int32, upTo count: Int, timeout: Duration, path: String, program: String = "xz -dc",
                      onTimeout: () -> Void) throws -> [UInt8] {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
@@ -15,7 +15,7 @@ enum StreamRead {
             let left = clock.now.duration(to: deadline)
             guard left > .zero else {
                 onTimeout()
-                throw LiveError.unreadable(path: path, reason: "xz -dc delivered nothing for \(timeout); stopped it")
+                throw LiveError.unreadable(path: path, reason: "\(program) delivered nothing for \(timeout); stopped it")
             }
             let ms = left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
