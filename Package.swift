@@ -12,9 +12,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .systemLibrary(
+        // ncursesw's shims (shim.h) and the one C file that must exist once: the signal flags.
+        .target(
             name: "CNcurses",
-            providers: [.apt(["libncursesw5-dev"])]
+            publicHeadersPath: "."
         ),
         .target(
             name: "MemEngine",

@@ -76,13 +76,11 @@ static inline const char *mt_codeset(void) { return nl_langinfo(CODESET); }
 // Signals. The handlers only set flags (async-signal-safe); the loop reads them between keys,
 // restores the terminal and then exits or suspends. get_wch returns ERR when a signal
 // interrupts its wait (no SA_RESTART), so the loop sees the flag promptly.
-static volatile sig_atomic_t mt_pending_terminate = 0;
-static volatile sig_atomic_t mt_pending_suspend = 0;
-
-static void mt_on_signal(int sig) {
-    if (sig == SIGTSTP) mt_pending_suspend = 1;
-    else mt_pending_terminate = sig;
-}
+// The flags and the handler are defined once, in signals.c: a `static` here would give every
+// translation unit its own copy, and the optimised build would set one and read another.
+extern volatile sig_atomic_t mt_pending_terminate;
+extern volatile sig_atomic_t mt_pending_suspend;
+void mt_on_signal(int sig);
 
 static inline void mt_set_signal_action(int sig, void (*handler)(int)) {
     struct sigaction sa;
@@ -98,6 +96,7 @@ static inline void mt_install_signal_handlers(void) {
     mt_set_signal_action(SIGINT, mt_on_signal);
     mt_set_signal_action(SIGTERM, mt_on_signal);
     mt_set_signal_action(SIGHUP, mt_on_signal);
+    mt_set_signal_action(SIGQUIT, mt_on_signal);
     mt_set_signal_action(SIGTSTP, mt_on_signal);
     // A parent may have left these blocked (posix_spawn passes its mask on); a blocked SIGINT
     // would leave the user no way out but kill -9.
@@ -106,6 +105,7 @@ static inline void mt_install_signal_handlers(void) {
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGQUIT);
     sigaddset(&set, SIGTSTP);
     sigaddset(&set, SIGWINCH);
     sigprocmask(SIG_UNBLOCK, &set, NULL);
@@ -115,10 +115,11 @@ static inline void mt_restore_signal_handlers(void) {
     mt_set_signal_action(SIGINT, SIG_DFL);
     mt_set_signal_action(SIGTERM, SIG_DFL);
     mt_set_signal_action(SIGHUP, SIG_DFL);
+    mt_set_signal_action(SIGQUIT, SIG_DFL);
     mt_set_signal_action(SIGTSTP, SIG_DFL);
 }
 
-/// The signal that asked the program to end (SIGINT, SIGTERM, SIGHUP), or 0; clears it.
+/// The signal that asked the program to end (SIGINT, SIGTERM, SIGHUP, SIGQUIT), or 0; clears it.
 static inline int mt_take_terminate(void) { int s = mt_pending_terminate; mt_pending_terminate = 0; return s; }
 
 /// 1 if SIGTSTP (Ctrl-Z) arrived since the last call; clears it.

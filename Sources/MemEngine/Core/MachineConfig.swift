@@ -65,7 +65,9 @@ public struct MachineConfig: Codable, Equatable, Sendable {
         let g = geometry
         guard memoryBytes > 0 else { throw .invalid("--memory must be larger than 0") }
         guard memoryBytes % g.pageSize == 0 else { throw .invalid("--memory must be a whole number of 4 KiB pages") }
-        guard memoryBytes <= 1 << 42 else { throw .invalid("--memory larger than 4T is not supported") }
+        guard memoryBytes <= Self.maximumMemoryBytes else {
+            throw .invalid("--memory larger than \(ByteSize.format(Self.maximumMemoryBytes)) is not supported")
+        }
         guard nodes >= 1, nodes <= 64 else { throw .invalid("--nodes must be 1 ... 64") }
         guard cpus >= 1, cpus <= 256 else { throw .invalid("--cpus must be 1 ... 256") }
         guard totalPages >= nodes * g.pagesPerBlock else {

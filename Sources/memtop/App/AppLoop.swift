@@ -11,6 +11,13 @@ protocol TerminalApp {
     mutating func update(_ message: Message) -> [Effect]
     /// Draws the state into `buffer`, which is blank, at least `minimumSize`, the screen's size.
     func render(into buffer: inout Buffer, caps: TerminalCapabilities)
+    /// What one animation frame costs, in the app's units (the simulator: engine micro-steps);
+    /// headless runs cap the total.
+    var workPerFrame: Int { get }
+}
+
+extension TerminalApp {
+    var workPerFrame: Int { 1 }
 }
 
 /// What the loop tells the app.

@@ -7,6 +7,12 @@ struct HeadlessRun<A: TerminalApp> {
     var screen: Buffer
     /// The app asked to quit (events after the quit are not fed).
     var quit: Bool
+    /// The script was cut short: it asked for more than `workLimit` units of work.
+    var stoppedAtWorkLimit = false
+
+    /// Work a headless script may ask for (frames, each weighted by `TerminalApp.workPerFrame`):
+    /// a few seconds of engine steps, so that a `--keys` script always ends.
+    static var workLimit: Int { 1_000_000 }
 }
 
 /// Runs `app` on a screen of `size`, feeding `events` in order, and returns the final screen.
@@ -14,18 +20,25 @@ struct HeadlessRun<A: TerminalApp> {
 /// The app first gets `.resize(size)`, as in a terminal. `<tick:N>` delivers a frame only while
 /// the app animates (`tickInterval` not nil), as the interactive loop would; a resize changes
 /// the screen and tells the app.
-func runHeadless<A: TerminalApp>(_ app: A, events: [KeyEvent], size: Size,
-                                 caps: TerminalCapabilities) -> HeadlessRun<A> {
+func runHeadless<A: TerminalApp>(_ app: A, events: [KeyEvent], size: Size, caps: TerminalCapabilities,
+                                 workLimit: Int = HeadlessRun<A>.workLimit) -> HeadlessRun<A> {
     var app = app
     var size = size
     var quit = app.update(.resize(size)).contains(.quit)
+    var work = 0
+    var stopped = false
     feeding: for event in quit ? [] : events {
         var effects: [Effect] = []
+        work += 1
         switch event {
         case .key(let key):
             effects = app.update(.key(key))
         case .tick(let frames):
-            for _ in 0..<frames where app.tickInterval != nil {
+            // Paused, no frame is delivered until a key: the rest of the ticks are skipped.
+            for _ in 0..<frames {
+                guard app.tickInterval != nil else { break }
+                work += max(1, app.workPerFrame)
+                if work > workLimit { break }
                 effects = app.update(.tick)
                 if effects.contains(.quit) { break }
             }
@@ -37,6 +50,11 @@ func runHeadless<A: TerminalApp>(_ app: A, events: [KeyEvent], size: Size,
             quit = true
             break feeding
         }
+        if work > workLimit {
+            stopped = true
+            break feeding
+        }
     }
-    return HeadlessRun(app: app, screen: renderFrame(app, size: size, caps: caps), quit: quit)
+    return HeadlessRun(app: app, screen: renderFrame(app, size: size, caps: caps), quit: quit,
+                       stoppedAtWorkLimit: stopped)
 }

@@ -96,13 +96,13 @@ struct LiveReader {
             let lower = chunk * size, upper = chunk == count - 1 ? block.pfns.pageCount : (chunk + 1) * size
             // A multizone block is rare: its pages are placed one by one.
             if block.multizone {
-                for offset in lower..<min(upper, pages.count) {
+                for offset in lower..<max(lower, min(upper, pages.count)) {
                     let pfn = block.pfns.lowerBound + offset
                     chunks[chunk].count(LiveMemory.view(of: pages[offset], zone: memory.zoneType(at: pfn, in: block)), times: 1)
                 }
             } else {
                 tally.removeAll(keepingCapacity: true)
-                for offset in lower..<min(upper, pages.count) {
+                for offset in lower..<max(lower, min(upper, pages.count)) {
                     let page = pages[offset]
                     tally[page.flags.rawValue & mask | UInt64(LiveMemory.mapKind(page.kind).rawValue) << 56, default: 0] += 1
                 }

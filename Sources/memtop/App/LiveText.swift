@@ -105,7 +105,7 @@ enum LiveText {
             var table = Array(repeating: Array(repeating: 0, count: MigrateType.count), count: orders)
             for row in rows {
                 guard let mt = MigrateType.allCases.first(where: { $0.description == row.migratetype }) else { continue }
-                for (order, count) in row.counts.enumerated() { table[order][mt.rawValue] = Int(clamping: count.value) }
+                for (order, count) in row.counts.enumerated() where order < orders { table[order][mt.rawValue] = Int(clamping: count.value) }
             }
             buddy = table
         }
@@ -116,7 +116,7 @@ enum LiveText {
         let vm = snapshot.vmstat
         func stat(_ key: String) -> Int { Int(clamping: vm?[key] ?? 0) }
         return ZoneStats(
-            node: NodeID(node), name: name, startPFN: PFN(Int(zone.startPFN ?? 0)), spanned: Int(clamping: zone.spanned),
+            node: NodeID(node), name: name, startPFN: PFN(Int(clamping: zone.startPFN ?? 0)), spanned: Int(clamping: zone.spanned),
             present: Int(clamping: zone.present), managed: Int(clamping: zone.managed),
             freePages: Int(clamping: snapshot.buddy(node: node, zone: name)?.freePages ?? zone.free),
             watermarks: [zone.min, zone.low, zone.high].map { Int(clamping: $0 ?? 0) },

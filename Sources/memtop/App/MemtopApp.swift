@@ -55,6 +55,7 @@ struct MemtopApp: TerminalApp {
     var tickInterval: Duration? { running && modal == nil ? Speed.frameInterval : nil }
 
     var stepsPerFrame: Int { Speed.ladder[speedIndex] }
+    var workPerFrame: Int { stepsPerFrame }
 
     init(machine: Machine, machineLabel: String) {
         var machine = machine

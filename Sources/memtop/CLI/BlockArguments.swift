@@ -8,7 +8,7 @@ func parseBlocks(_ args: [String], on machine: Machine) throws -> [BlockID] {
         let text = arg.hasPrefix("memory") ? String(arg.dropFirst(6)) : arg
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let lo = Int(parts[0]), let hi = Int(parts.last ?? "") , lo <= hi else {
-            throw ValidationError("'\(arg)' is not a memory block (a number such as 12, memory12 or a range 8-11)")
+            throw ValidationError("\(Quoted(arg)) is not a memory block (a number such as 12, memory12 or a range 8-11)")
         }
         for b in lo...hi {
             guard b < machine.blocks.count else {

@@ -13,8 +13,11 @@ struct CaptureCommand: ParsableCommand {
             are skipped and listed on stderr.
             """)
 
-    @Argument(help: "Directory to write (created if needed).")
+    @Argument(help: "Directory to write: created if absent, else it must be empty.")
     var directory: String
+
+    @Flag(help: "Replace an earlier capture in DIR (its proc/ and sys/ are removed first).")
+    var force = false
 
     @Option(name: .customLong("from"), help: .hidden)
     var from: String?
@@ -23,17 +26,17 @@ struct CaptureCommand: ParsableCommand {
         var captured: LiveCapture.Outcome?
         try LiveError.exitingOnFailure {
             let source = try from.map(LiveSource.savedCopy(at:)) ?? .machine
-            captured = try LiveCapture(source: source, destination: directory).run()
+            captured = try LiveCapture(source: source, destination: directory, force: force).run()
         }
         guard let outcome = captured else { return }
         for line in outcome.skipped {
-            FileHandleOutput.standardError.write("memtop: skipped: \(line)\n")
+            FileHandleOutput.standardError.line("skipped: \(line)")
         }
         for line in outcome.notes {
-            FileHandleOutput.standardError.write("memtop: \(line)\n")
+            FileHandleOutput.standardError.line(line)
         }
         FileHandleOutput.standardOutput.write(
-            "captured \(outcome.written.count) files into \(directory)"
+            "captured \(outcome.written.count) files into \(Quoted(directory))"
                 + (outcome.skipped.isEmpty ? "" : " (\(outcome.skipped.count) skipped)") + "\n")
     }
 }

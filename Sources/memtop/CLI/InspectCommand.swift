@@ -52,7 +52,7 @@ struct InspectCommand: ParsableCommand {
             FileHandleOutput.standardOutput.write(report.renderText(limits: limits))
         }
         for line in report.unavailable {
-            FileHandleOutput.standardError.write("memtop: unavailable: \(line)\n")
+            FileHandleOutput.standardError.line("unavailable: \(line)")
         }
     }
 }

@@ -22,8 +22,9 @@ struct MachineOptions: ParsableArguments {
     @Option(help: "movablecore= boot option: memory per node given to ZONE_MOVABLE (SIZE or N%).")
     var movablecore: String?
 
-    @Option(help: "Seed of the simulation's random generator.")
-    var seed: UInt64?
+    // Read as text (and unconditionally, so "-1" is a value, not an option) for a clear message.
+    @Option(parsing: .unconditional, help: "Seed of the simulation's random generator (0 ... 2^64-1).")
+    var seed: String?
 
     @Option(help: "Workload level: idle, light or heavy.")
     var workload: String?
@@ -39,7 +40,7 @@ extension MachineOptions {
         var c = MachineConfig()
         if let blockSize {
             guard let bytes = ByteSize.parse(blockSize) else {
-                throw ValidationError("--block-size '\(blockSize)' is not a size (try 128M or 8M)")
+                throw ValidationError("--block-size \(Quoted(blockSize)) is not a size (try 128M or 8M)")
             }
             do { c.geometry = try Geometry(blockBytes: bytes) } catch let e { throw ValidationError("--block-size: \(e.description)") }
             if c.geometry.blockBytes >= 128 << 20 {
@@ -49,7 +50,7 @@ extension MachineOptions {
         }
         if let memory {
             guard let bytes = ByteSize.parse(memory) else {
-                throw ValidationError("--memory '\(memory)' is not a size (try 1G or 512M)")
+                throw ValidationError("--memory \(Quoted(memory)) is not a size (try 1G or 512M)")
             }
             c.memoryBytes = bytes
         }
@@ -57,31 +58,37 @@ extension MachineOptions {
         if let cpus { c.cpus = cpus }
         if let kernelcore {
             guard let a = MemoryAmount.parse(kernelcore) else {
-                throw ValidationError("--kernelcore '\(kernelcore)' is not a size or a percentage")
+                throw ValidationError("--kernelcore \(Quoted(kernelcore)) is not a size or a percentage")
             }
             c.kernelcore = a
             if movablecore == nil { c.movablecore = nil }
         }
         if let movablecore {
             guard let a = MemoryAmount.parse(movablecore) else {
-                throw ValidationError("--movablecore '\(movablecore)' is not a size or a percentage")
+                throw ValidationError("--movablecore \(Quoted(movablecore)) is not a size or a percentage")
             }
             c.movablecore = a
         }
-        if let seed { c.seed = seed }
+        if let seed {
+            guard let value = UInt64(seed) else {
+                throw ValidationError("--seed \(Quoted(seed)) is not a whole number from 0 to \(UInt64.max)")
+            }
+            c.seed = value
+        }
         if let workload {
             guard let w = WorkloadLevel(rawValue: workload) else {
-                throw ValidationError("--workload '\(workload)' is not one of idle, light, heavy")
+                throw ValidationError("--workload \(Quoted(workload)) is not one of idle, light, heavy")
             }
             c.workload = w
         }
         for name in without {
             guard let fix = Fix(rawValue: name) else {
-                throw ValidationError("--without '\(name)' is not a fix of the 2007 series (one of: \(Fix.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ValidationError("--without \(Quoted(name)) is not a fix of the 2007 series (one of: \(Fix.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             c.without.insert(fix)
         }
         do { try c.validate() } catch let e { throw ValidationError(e.description) }
+        try MemoryBudget.check(c)
         return c
     }
 

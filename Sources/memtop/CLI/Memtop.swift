@@ -55,7 +55,8 @@ struct Memtop: ParsableCommand {
                 var text = message(for: error)
                 if text.hasPrefix("Error: ") { text.removeFirst(7) }
                 if !text.isEmpty {
-                    FileHandleOutput.standardError.write("memtop: " + text + "\n")
+                    // One line, whatever the user typed into a value.
+                    FileHandleOutput.standardError.line(text)
                 }
             }
             Glibc.exit(code == .success ? 0 : (error is ExitCode ? code.rawValue : 2))

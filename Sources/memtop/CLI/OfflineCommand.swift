@@ -86,7 +86,7 @@ struct OnlineCommand: ParsableCommand {
         case "movable": type = .movable
         // online_kernel puts the block in the kernel zone, ZONE_NORMAL on x86_64.
         case "kernel", "normal": type = .kernel
-        case let z?: throw ValidationError("--zone '\(z)' is not movable or kernel (normal)")
+        case let z?: throw ValidationError("--zone \(Quoted(z)) is not movable or kernel (normal)")
         }
         var m = try machine.bootMachine()
         let ids = try parseBlocks(blocks, on: m)
@@ -97,7 +97,7 @@ struct OnlineCommand: ParsableCommand {
             m.runOperation()
             if let r = m.operation?.result, r.outcome != .offlined {
                 let reason = r.reason ?? "?"
-                FileHandleOutput.standardError.write("memtop: setup could not take the blocks offline first: \(r.errno ?? "") \(reason)\n")
+                FileHandleOutput.standardError.line("setup could not take the blocks offline first: \(r.errno ?? "") \(reason)")
                 throw ExitCode(1)
             }
             m.clearOperation()

@@ -4,7 +4,8 @@ import ArgumentParser
 /// (feed `--keys`, print the final screen). One place, so `sim` and `live` behave alike,
 /// including the clear exit 2 when there is no terminal.
 struct ScreenOptions: ParsableArguments {
-    @Option(help: "Keys to feed: plain characters are keys; <Enter> <Esc> <Tab> <Space> <Up> <Down> <Left> <Right> <PgUp> <PgDn> <Home> <End> <F1>..<F12> name special keys; <tick:N> lets N frames pass; <click:X,Y>, <Resize:COLSxROWS>.")
+    // Unconditional: "-" is a key, so "--keys -q" feeds "-" and "q".
+    @Option(parsing: .unconditional, help: "Keys to feed: plain characters are keys; <Enter> <Esc> <Tab> <Space> <Up> <Down> <Left> <Right> <PgUp> <PgDn> <Home> <End> <F1>..<F12> name special keys; <tick:N> lets N frames pass; <click:X,Y>, <Resize:COLSxROWS>.")
     var keys: String?
 
     @Flag(name: .customLong("dump-screen"),
@@ -32,6 +33,10 @@ struct ScreenOptions: ParsableArguments {
             let caps = TerminalCapabilities.headless(
                 noColor: TerminalCapabilities.noColorRequested(environment["NO_COLOR"]))
             let run = runHeadless(app, events: events, size: screenSize, caps: caps)
+            guard !run.stoppedAtWorkLimit else {
+                throw ValidationError("--keys asks for more than \(HeadlessRun<A>.workLimit) frames and engine steps; "
+                                      + "use fewer or smaller <tick:N>, or a lower speed")
+            }
             let lines = ansi ? run.screen.ansiLines(caps: caps) : run.screen.lines
             FileHandleOutput.standardOutput.write(lines.joined(separator: "\n") + "\n")
             return

@@ -94,5 +94,5 @@ struct KeyNotationError: Error, CustomStringConvertible {
     var offset: Int
     var problem: String
 
-    var description: String { "bad key '\(token)' at position \(offset) of --keys: \(problem)" }
+    var description: String { "bad key \(Quoted(token)) at position \(offset) of --keys: \(problem)" }
 }

@@ -70,6 +70,11 @@ struct BlockScanner: ~Copyable {
     private var counts: PageArrayReader?
     private var classifier: PageClassifier
     private var verdicts: [CacheKey: Judgement?] = [:]
+    /// Distinct (flags, kind) pairs remembered at most: a real machine has a few hundred, a
+    /// corrupt kpageflags may have one per page.
+    static let verdictCacheLimit = 4096
+    /// Entries in the verdict cache now (for the bound's test).
+    var cachedVerdicts: Int { verdicts.count }
     /// Why kpagecount is not used, if it is not.
     let countsProblem: String?
 
@@ -95,6 +100,8 @@ struct BlockScanner: ~Copyable {
         while start < pfns.upperBound {
             let end = min(pfns.upperBound, start + Self.batch - start % Self.batch)
             let flagBatch = try flags.read(start..<end)
+            // The data ends before this batch: its pages were not captured.
+            if flagBatch.isEmpty { break }
             var countBatch: [UInt64]?
             if counts != nil {
                 // A short or failing kpagecount only loses mapcounts, not the flags.
@@ -159,6 +166,7 @@ struct BlockScanner: ~Copyable {
     private mutating func verdict(_ key: PageKey, inMovableZone: Bool) -> Judgement? {
         let cacheKey = CacheKey(page: key, movable: inMovableZone)
         if let known = verdicts[cacheKey] { return known }
+        if verdicts.count >= Self.verdictCacheLimit { verdicts.removeAll(keepingCapacity: true) }
         let facts = PageClassifier.facts(flags: key.flags, kind: key.kind)
         let judgement = Movability.unmovableReason(facts, inMovableZone: inMovableZone)
             .map { Judgement(reason: $0, kindName: facts.kindName) }

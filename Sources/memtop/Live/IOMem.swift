@@ -33,7 +33,7 @@ struct SystemRAM: Equatable, Sendable {
             // Top-level entries only: nested ones are parts of their parent.
             guard !line.hasPrefix(" "), line[colon.upperBound...] == "System RAM" else { continue }
             // walk_system_ram_range() rounds the start up and the end down to whole pages.
-            let first = (start + pageSize - 1) / pageSize
+            let first = start / pageSize + (start % pageSize == 0 ? 0 : 1)
             let last = (end + 1) / pageSize
             if last > first { ranges.append(first..<last) }
         }

@@ -19,7 +19,7 @@ struct KeyValueTable: Equatable, Sendable {
         for (index, line) in proc.lines.enumerated() where !line.trimmingWhitespace.isEmpty {
             let words = line.words
             guard words.count == 2 || (words.count == 3 && words[2] == "kB") else {
-                throw proc.error(index, "expected 'name value', found '\(line.prefix(40))'")
+                throw proc.error(index, "expected 'name value', found \(Quoted(line.prefix(40)))")
             }
             var name = words[0]
             if name.hasSuffix(":") { name.removeLast() }

@@ -7,11 +7,14 @@ import Glibc
 /// kpageflags and kpagecount compressed with `xz`, and the memory-block sysfs files (the nodeN
 /// link becomes an empty file of that name).
 ///
-/// It only reads from the source; everything is written under the destination, which may not be
-/// inside /proc or /sys. Files that cannot be read are skipped and listed, the rest is written.
+/// It only reads from the source; everything is written under the destination through
+/// `CaptureDirectory`, which never follows a link and refuses /proc, /sys and /dev before it
+/// creates anything. Files that cannot be read are skipped and listed, the rest is written.
 struct LiveCapture {
     let source: LiveSource
     let destination: String
+    /// Replace an earlier capture in `destination` (else it must be empty or absent).
+    var force = false
 
     struct Outcome: Equatable {
         var written: [String] = []
@@ -26,8 +29,9 @@ struct LiveCapture {
 
     /// Throws only when the destination cannot be used at all.
     func run() throws -> Outcome {
-        try prepareDestination()
+        let directory = try CaptureDirectory(destination, force: force, source: source)
         var outcome = Outcome()
+        func write(_ bytes: [UInt8], to relative: String) throws { try directory.write(bytes, to: relative) }
         func copy(_ from: String, to: String) {
             do {
                 let bytes = try source.readBytes(from, limit: 64 << 20)
@@ -45,7 +49,7 @@ struct LiveCapture {
             outcome.skipped.append("\(error)")
         }
         for name in ["kpageflags", "kpagecount"] {
-            captureArray("proc/" + name, into: &outcome)
+            captureArray("proc/" + name, into: &outcome, directory: directory)
         }
         let memory = MemoryBlocks.directory
         copy(memory + "/block_size_bytes", to: memory + "/block_size_bytes")
@@ -74,27 +78,22 @@ struct LiveCapture {
 
     /// kpageflags / kpagecount: compressed through `xz -c`, or stored plain when xz is missing.
     /// A saved copy's .xz file is copied as it is.
-    private func captureArray(_ relative: String, into outcome: inout Outcome) {
-        let target = destinationPath(relative)
-        if !source.isMachine && !source.exists(relative) && source.exists(relative + ".xz") {
-            do {
-                let fromFD = try openRead(source.path(relative + ".xz"))
-                defer { close(fromFD) }
-                try pipeThrough(nil, input: fromFD, to: target + ".xz")
-                outcome.written.append(relative + ".xz")
-            } catch {
-                outcome.skipped.append("\(error)")
-            }
-            return
-        }
+    private func captureArray(_ relative: String, into outcome: inout Outcome, directory: borrowing CaptureDirectory) {
         do {
-            let fromFD = try openRead(source.path(relative))
-            defer { close(fromFD) }
+            if !source.isMachine && !source.exists(relative) && source.exists(relative + ".xz") {
+                let input = try source.openRegularFile(relative + ".xz")
+                defer { close(input) }
+                try pipeThrough(nil, input: input, to: relative + ".xz", in: directory)
+                outcome.written.append(relative + ".xz")
+                return
+            }
+            let input = try source.openRegularFile(relative)
+            defer { close(input) }
             if let xz = Executables.find("xz") {
-                try pipeThrough(xz, input: fromFD, to: target + ".xz")
+                try pipeThrough(xz, input: input, to: relative + ".xz", in: directory)
                 outcome.written.append(relative + ".xz")
             } else {
-                try pipeThrough(nil, input: fromFD, to: target)
+                try pipeThrough(nil, input: input, to: relative, in: directory)
                 outcome.written.append(relative)
                 outcome.notes.append("\(relative): stored uncompressed: the 'xz' program is not installed")
             }
@@ -103,10 +102,11 @@ struct LiveCapture {
         }
     }
 
-    /// Copies `input` to `path`, through the program `xz -c` when given.
-    private func pipeThrough(_ xz: String?, input: Int32, to path: String) throws {
-        let outFD = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard outFD >= 0 else { throw LiveError.unreadable(path: path, reason: "cannot create: " + Errno.current) }
+    /// Copies `input` to the new file `relative`, through the program `xz -c` when given.
+    private func pipeThrough(_ xz: String?, input: Int32, to relative: String,
+                             in directory: borrowing CaptureDirectory) throws {
+        let path = destination + "/" + relative
+        let outFD = try directory.create(relative)
         defer { close(outFD) }
         guard let xz else {
             try copyFD(input, to: outFD, path: path)
@@ -116,11 +116,23 @@ struct LiveCapture {
         process.executableURL = URL(fileURLWithPath: xz)
         process.arguments = ["-c", "-3"]
         process.standardInput = FileHandle(fileDescriptor: input, closeOnDealloc: false)
-        process.standardOutput = FileHandle(fileDescriptor: outFD, closeOnDealloc: false)
+        // xz writes to memtop, which writes the file: xz dies of SIGPIPE with memtop, and a
+        // stalled xz is stopped at the timeout.
+        let output = Pipe()
+        process.standardOutput = output
         let errors = Pipe()
         process.standardError = errors
         do { try process.run() } catch {
             throw LiveError.xzFailed(path: path, status: -1, message: "\(error)")
+        }
+        while true {
+            let chunk = try StreamRead.next(output.fileHandleForReading.fileDescriptor, upTo: 1 << 20,
+                                            timeout: PageArrayReader.xzTimeout, path: path, program: "xz -c") {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+            if chunk.isEmpty { break }
+            try FileDescriptorIO.writeAll(chunk[...], to: outFD, path: path)
         }
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -140,67 +152,7 @@ struct LiveCapture {
                 throw LiveError.unreadable(path: path, reason: Errno.current)
             }
             if n == 0 { return }
-            try writeAll(buffer[0..<n], to: output, path: path)
-        }
-    }
-
-    private func openRead(_ path: String) throws -> Int32 {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw LiveError.unreadable(path: path, reason: Errno.current) }
-        return fd
-    }
-
-    private func destinationPath(_ relative: String) -> String { destination + "/" + relative }
-
-    private func write(_ bytes: [UInt8], to relative: String) throws {
-        let path = destinationPath(relative)
-        try makeDirectories(String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]))
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw LiveError.unreadable(path: path, reason: "cannot create: " + Errno.current) }
-        defer { close(fd) }
-        try writeAll(bytes[...], to: fd, path: path)
-    }
-
-    private func writeAll(_ bytes: ArraySlice<UInt8>, to fd: Int32, path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return Glibc.write(fd, base + offset, raw.count - offset)
-            }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw LiveError.unreadable(path: path, reason: "cannot write: " + Errno.current) }
-            offset += n
-        }
-    }
-
-    private func makeDirectories(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw LiveError.unusableDestination(path: path, reason: "cannot create directory")
-        }
-    }
-
-    /// Creates the destination's proc/ and sys/ folders, refusing /proc, /sys and /dev, both as
-    /// written and after resolving links.
-    private func prepareDestination() throws {
-        let cwd = FileManager.default.currentDirectoryPath
-        let lexical = destination.hasPrefix("/") ? destination : cwd + "/" + destination
-        try refuseSystemPaths(URL(fileURLWithPath: lexical).standardizedFileURL.path)
-        try makeDirectories(destination)
-        guard let resolved = realpath(destination, nil) else {
-            throw LiveError.unusableDestination(path: destination, reason: Errno.current)
-        }
-        let real = String(cString: resolved)
-        free(resolved)
-        try refuseSystemPaths(real)
-        for dir in ["proc", MemoryBlocks.directory] { try makeDirectories(destinationPath(dir)) }
-    }
-
-    private func refuseSystemPaths(_ path: String) throws {
-        for forbidden in ["/proc", "/sys", "/dev"] where path == forbidden || path.hasPrefix(forbidden + "/") {
-            throw LiveError.unusableDestination(path: destination, reason: "memtop never writes under \(forbidden)")
+            try FileDescriptorIO.writeAll(buffer[0..<n], to: output, path: path)
         }
     }
 }

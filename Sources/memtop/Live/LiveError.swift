@@ -49,7 +49,7 @@ extension LiveError {
         do {
             try body()
         } catch let error as LiveError {
-            FileHandleOutput.standardError.write("memtop: \(error)\n")
+            FileHandleOutput.standardError.line("\(error)")
             throw ExitCode(2)
         }
     }

@@ -100,7 +100,8 @@ struct LiveInspector {
     /// Fills the page counts and the what-if verdict of one block from its scan.
     private func judge(_ block: inout InspectReport.Block, scan: BlockScan, snapshot: LiveSnapshot) {
         guard scan.isComplete else {
-            block.note = "kpageflags ends at pfn \(scan.pfns.lowerBound + scan.pagesRead), inside this block"
+            let end = scan.pfns.lowerBound + scan.pagesRead
+            block.note = "not captured: kpageflags ends " + (scan.pagesRead > 0 ? "at" : "before") + " pfn \(end)"
             return
         }
         block.pages = scan.kinds

@@ -42,6 +42,7 @@ struct LiveSnapshot: Sendable {
         snapshot.meminfo = parse("proc/meminfo") { try KeyValueTable.parse($0, path: $1) }
         snapshot.systemRAM = parse("proc/iomem") { try SystemRAM.parse($0, path: $1, pageSize: size) }
         snapshot.memory = attempt { try MemoryBlocks.read(from: source) }
+        snapshot.unavailable += snapshot.memory?.ignored ?? []
         return snapshot
     }
 

@@ -56,9 +56,7 @@ struct LiveSource: Sendable, Equatable {
 
     func readBytes(_ relative: String, limit: Int) throws -> [UInt8] {
         let full = path(relative)
-        // O_NONBLOCK: a FIFO planted in a saved copy must not hang the open.
-        let fd = open(full, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw LiveError.unreadable(path: full, reason: Errno.current) }
+        let fd = try openRegularFile(relative)
         defer { close(fd) }
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -77,6 +75,21 @@ struct LiveSource: Sendable, Equatable {
         return result
     }
 
+    /// Opens a file for reading; the caller closes it. O_NONBLOCK, so that a FIFO planted in a
+    /// saved copy cannot hang the open, and only a regular file is accepted (/proc and /sys files
+    /// are regular), so that no read can block on a FIFO, a socket or a device.
+    func openRegularFile(_ relative: String) throws -> Int32 {
+        let full = path(relative)
+        let fd = open(full, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw LiveError.unreadable(path: full, reason: Errno.current) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw LiveError.unreadable(path: full, reason: "not a regular file")
+        }
+        return fd
+    }
+
     /// Names inside a directory, sorted; throws when the directory cannot be listed.
     func list(_ relative: String) throws -> [String] {
         let full = path(relative)
@@ -84,14 +97,7 @@ struct LiveSource: Sendable, Equatable {
             throw LiveError.unreadable(path: full, reason: Errno.current)
         }
         defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
+        return DirectoryListing.names(in: dir)
     }
 
     /// The kernel release: /proc/sys/kernel/osrelease on a machine, proc/kernel-release in a copy.
@@ -118,6 +124,21 @@ struct LiveSource: Sendable, Equatable {
 /// The text of the current C `errno`, as the shell would print it.
 enum Errno {
     static var current: String { String(cString: strerror(errno)) }
+}
+
+/// Reading an open directory (`opendir`, `fdopendir`).
+enum DirectoryListing {
+    /// The names an open directory lists, without "." and "..", sorted.
+    static func names(in dir: OpaquePointer) -> [String] {
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
 }
 
 extension StringProtocol {

@@ -23,8 +23,12 @@ struct MemoryBlocks: Equatable, Sendable {
     /// "online", "online_movable", "offline", ... (auto_online_blocks); nil if unreadable.
     var autoOnline: String?
     var blocks: [MemoryBlockInfo]
+    /// Block folders left out because they cannot be real (past the largest physical address).
+    var ignored: [String] = []
 
     static let directory = "sys/devices/system/memory"
+    /// Kernel: MAX_PHYSMEM_BITS, arch/x86/include/asm/sparsemem.h (5-level paging).
+    static let maxPhysicalAddressBits: UInt64 = 52
 
     /// Reads the directory. Throws only when the block size itself is unavailable: without it
     /// no block can be placed. Per-block problems are kept in `MemoryBlockInfo.problems`.
@@ -38,12 +42,22 @@ struct MemoryBlocks: Equatable, Sendable {
         }
         let auto = try? source.readText(directory + "/auto_online_blocks").trimmingWhitespace
         var blocks: [MemoryBlockInfo] = []
+        var ignored: [String] = []
+        // A saved copy is untrusted: a block id is used to compute pfns, so it must stay below
+        // the largest physical address Linux supports (MAX_PHYSMEM_BITS, 52 on x86_64).
+        let maxBlocks = (UInt64(1) << maxPhysicalAddressBits) / size
         for name in try source.list(directory) where name.hasPrefix("memory") {
-            guard let id = Int(name.dropFirst("memory".count)), id >= 0 else { continue }
+            // Only the kernel's own spelling (memory%u): "memory01" would be a second block 1.
+            guard let id = Int(name.dropFirst("memory".count)), id >= 0, name == "memory\(id)" else { continue }
+            guard UInt64(id) < maxBlocks else {
+                ignored.append("\(source.path(directory + "/" + name)): ignored: "
+                               + "beyond the largest physical address (2^\(maxPhysicalAddressBits) bytes)")
+                continue
+            }
             blocks.append(readBlock(id: id, at: directory + "/" + name, from: source))
         }
         blocks.sort { $0.id < $1.id }
-        return MemoryBlocks(blockSizeBytes: size, autoOnline: auto, blocks: blocks)
+        return MemoryBlocks(blockSizeBytes: size, autoOnline: auto, blocks: blocks, ignored: ignored)
     }
 
     private static func readBlock(id: Int, at dir: String, from source: LiveSource) -> MemoryBlockInfo {

@@ -24,46 +24,55 @@ struct PageArrayReader: ~Copyable {
     private(set) var endPFN: UInt64?
 
     /// Opens `relative` ("proc/kpageflags") under the source, or `relative.xz` if only that exists.
-    init(_ relative: String, in source: LiveSource) throws {
+    init(_ relative: String, in source: LiveSource, xz xzProgram: String? = Executables.find("xz"),
+         timeout: Duration = PageArrayReader.xzTimeout) throws {
         let plain = source.path(relative)
         if source.exists(relative) || source.isMachine {
-            let fd = open(plain, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw LiveError.unreadable(path: plain, reason: Errno.current) }
+            let fd = try source.openRegularFile(relative)
             path = plain
             backing = .file(fd: fd)
+            self.timeout = timeout
             return
         }
         let compressed = plain + ".xz"
         guard source.exists(relative + ".xz") else {
             throw LiveError.unreadable(path: plain, reason: "missing (nor \(relative).xz)")
         }
-        guard access(compressed, R_OK) == 0 else {
-            throw LiveError.unreadable(path: compressed, reason: Errno.current)
-        }
-        guard let xz = Executables.find("xz") else { throw LiveError.xzMissing(path: compressed) }
+        // xz reads the archive from a descriptor checked to be a regular file: it can never
+        // block on a FIFO, and it dies of SIGPIPE on its next write once memtop is gone.
+        let input = try source.openRegularFile(relative + ".xz")
+        defer { close(input) }
+        guard let xz = xzProgram else { throw LiveError.xzMissing(path: compressed) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: xz)
-        process.arguments = ["-dc", "--", compressed]
+        process.arguments = ["-dc"]
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = FileHandle(fileDescriptor: input, closeOnDealloc: false)
         do {
             try process.run()
         } catch {
             throw LiveError.xzFailed(path: compressed, status: -1, message: "\(error)")
         }
         path = compressed
+        self.timeout = timeout
         backing = .xz(process: process, output: output.fileHandleForReading, errors: errors)
     }
+
+    /// How long `xz -dc` may go without delivering a byte before it is killed: a sound archive
+    /// delivers megabytes a second.
+    static let xzTimeout: Duration = .seconds(30)
+    private let timeout: Duration
 
     deinit {
         switch backing {
         case let .file(fd):
             close(fd)
         case let .xz(process, output, _):
-            if process.isRunning { process.terminate() }
+            // SIGKILL, not terminate()'s SIGTERM, which a mask inherited from the parent may block.
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             try? output.close()
             process.waitUntilExit()
         }
@@ -132,13 +141,12 @@ struct PageArrayReader: ~Copyable {
         var result: [UInt8] = []
         result.reserveCapacity(count)
         while result.count < count {
-            let data: Data?
-            do {
-                data = try output.read(upToCount: count - result.count)
-            } catch {
-                throw LiveError.unreadable(path: path, reason: "\(error)")
+            let data = try StreamRead.next(output.fileDescriptor, upTo: count - result.count,
+                                           timeout: timeout, path: path) {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
             }
-            guard let data, !data.isEmpty else { break }
+            guard !data.isEmpty else { break }
             result.append(contentsOf: data)
         }
         if result.count < count {

@@ -39,7 +39,8 @@ struct PageTypeInfo: Equatable, Sendable {
     /// Pageblocks of one type ("Isolate") in one zone, if the table has that column.
     func blockCount(node: Int, zone: String, type: String) -> UInt64? {
         guard let column = blockTypes.firstIndex(of: type),
-              let row = blocks.first(where: { $0.node == node && $0.zone == zone }) else { return nil }
+              let row = blocks.first(where: { $0.node == node && $0.zone == zone }),
+              column < row.counts.count else { return nil }
         return row.counts[column]
     }
 }

@@ -16,7 +16,7 @@ struct ProcText {
     /// A decimal unsigned number; rejects signs, garbage and values beyond UInt64.
     func number(_ token: Substring, line: Int) throws -> UInt64 {
         guard let value = UInt64(token) else {
-            throw error(line, "expected a number, found '\(token.prefix(40))'")
+            throw error(line, "expected a number, found \(Quoted(token.prefix(40)))")
         }
         return value
     }
@@ -25,7 +25,7 @@ struct ProcText {
     func hexNumber(_ token: Substring, line: Int) throws -> UInt64 {
         let digits = token.hasPrefix("0x") ? token.dropFirst(2) : token
         guard !digits.isEmpty, let value = UInt64(digits, radix: 16) else {
-            throw error(line, "expected a hexadecimal number, found '\(token.prefix(40))'")
+            throw error(line, "expected a hexadecimal number, found \(Quoted(token.prefix(40)))")
         }
         return value
     }

@@ -25,7 +25,8 @@ struct ZoneInfo: Equatable, Sendable {
     /// The zone span as a half-open pfn range `[start_pfn, start_pfn + spanned)`.
     var span: Range<UInt64>? {
         guard let startPFN, spanned > 0 else { return nil }
-        return startPFN..<(startPFN + spanned)
+        let (end, overflow) = startPFN.addingReportingOverflow(spanned)
+        return overflow ? nil : startPFN..<end
     }
 }
 
@@ -78,7 +79,11 @@ enum ZoneInfoParser {
                 let list = line.drop { $0 != "(" }.dropFirst().prefix { $0 != ")" }
                 current?.protection = try list.split(separator: ",").map { try proc.number($0.trimmingWhitespace[...], line: index) }
             case ("count:", _):
-                current?.pcpCount += try proc.number(words[1], line: index)
+                let count = try proc.number(words[1], line: index)
+                // Summed over cpus: saturate rather than trap on a file's absurd counts.
+                if let sum = current?.pcpCount.addingReportingOverflow(count) {
+                    current?.pcpCount = sum.overflow ? UInt64.max : sum.partialValue
+                }
             case ("cpu:", _):
                 current?.cpus += 1
             case ("spanned", _), ("present", _), ("managed", _), ("min", _), ("low", _), ("high", _):

@@ -41,7 +41,8 @@ struct Buffer: Hashable, Sendable {
         var column = x
         for character in text {
             if bounds.contains(x: column, y: y) {
-                cells[y * size.cols + column] = Cell(character, style: style)
+                // Text read from files may hold control characters: never one in a cell.
+                cells[y * size.cols + column] = Cell(Quoted.isControl(character) ? "?" : character, style: style)
             }
             column += 1
         }

@@ -36,5 +36,5 @@ struct Size: Hashable, Sendable, CustomStringConvertible {
 struct SizeParseError: Error, CustomStringConvertible {
     var text: String
     var problem: String
-    var description: String { "bad screen size '\(text)': \(problem)" }
+    var description: String { "bad screen size \(Quoted(text)): \(problem)" }
 }

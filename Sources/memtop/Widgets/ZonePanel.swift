@@ -60,7 +60,7 @@ struct ZonePanel {
                       ("anon \(n(lru[0]))/\(n(lru[1])) file \(n(lru[2]))/\(n(lru[3]))", .plain)])
         lines.append([("unevictable \(n(lru[4]))  ", .plain),
                       ("isolated anon \(bare(s.isolatedAnon)) file \(bare(s.isolatedFile))",
-                       s.isolatedAnon + s.isolatedFile > 0 ? .plain.bold() : .plain)])
+                       s.isolatedAnon > 0 || s.isolatedFile > 0 ? .plain.bold() : .plain)])
         return lines
     }
 

@@ -6,12 +6,13 @@ import Testing
 @Suite("End to end: memtop in tmux", .serialized, .enabled(if: Tmux.isAvailable, "tmux is not installed"))
 struct EndToEndTests {
     /// A pane that runs memtop, then reports its exit status and the terminal modes, then
-    /// waits. SIGINT is trapped in the shell (and so reset to default in memtop) so that the
-    /// shell outlives a Ctrl-C and can report.
-    static func start(_ arguments: String = "", cols: Int = 100, rows: Int = 30) throws -> Tmux {
-        let binary = try MemtopBinary.path()
+    /// waits. SIGINT and SIGQUIT are trapped in the shell (and so reset to default in memtop) so
+    /// that the shell outlives a Ctrl-C or Ctrl-\ and can report.
+    static func start(_ arguments: String = "", cols: Int = 100, rows: Int = 30,
+                      build: MemtopBinary.Build = .debug) throws -> Tmux {
+        let binary = try MemtopBinary.path(build)
         // tmux hands the command to sh -c, so the inner script's '$' are escaped for that shell.
-        let script = "trap : INT; '\(binary)' \(arguments); echo memtop-exit=\\$?; "
+        let script = "trap : INT QUIT; '\(binary)' \(arguments); echo memtop-exit=\\$?; "
             + "echo modes: \\$(stty -a); echo end-of-report; exec sleep 600"
         return try Tmux(command: "env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR= sh -c \"\(script)\"",
                         cols: cols, rows: rows)
@@ -126,31 +127,36 @@ struct EndToEndTests {
         try tmux.waitFor("map: whole machine")
     }
 
-    @Test("q quits with status 0, Ctrl-C (SIGINT) with 130; both restore the terminal",
-          arguments: [("q", 0), ("C-c", 130)])
-    func quitKeys(key: String, status: Int) throws {
-        let tmux = try Self.start()
+    /// The signal tests run on both builds: the optimised binary once ignored every signal
+    /// (its handler set one copy of a `static` flag and the loop read another).
+    @Test("q quits with status 0, Ctrl-C (SIGINT) with 130, Ctrl-\\ (SIGQUIT) with 131; all restore the terminal",
+          arguments: MemtopBinary.builds, [("q", 0), ("C-c", 130), ("C-\\", 131)])
+    func quitKeys(build: MemtopBinary.Build, key: (String, Int)) throws {
+        let (key, status) = key
+        let tmux = try Self.start(build: build)
         defer { tmux.kill() }
         try tmux.waitFor(Self.ready)
         try tmux.sendKeys(key)
         try Self.expectRestored(tmux, status: status)
     }
 
-    @Test("SIGTERM exits 143 and restores the terminal")
-    func sigterm() throws {
-        let tmux = try Self.start()
+    @Test("SIGTERM exits 143, SIGHUP 129, SIGQUIT 131; each restores the terminal",
+          arguments: MemtopBinary.builds, [SIGTERM, SIGHUP, SIGQUIT])
+    func killSignals(build: MemtopBinary.Build, signal: Int32) throws {
+        let tmux = try Self.start(build: build)
         defer { tmux.kill() }
         try tmux.waitFor(Self.ready)
         let shell = try tmux.paneValue("pane_pid")
         let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
         let memtop = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
-        #expect(Foundation.kill(memtop, SIGTERM) == 0)
-        try Self.expectRestored(tmux, status: 143)
+        #expect(Foundation.kill(memtop, signal) == 0)
+        try Self.expectRestored(tmux, status: 128 + Int(signal))
     }
 
-    @Test("Ctrl-Z suspends to the shell with the terminal restored; fg redraws")
-    func suspend() throws {
-        let binary = try MemtopBinary.path()
+    @Test("Ctrl-Z suspends to the shell with the terminal restored; fg redraws",
+          arguments: MemtopBinary.builds)
+    func suspend(build: MemtopBinary.Build) throws {
+        let binary = try MemtopBinary.path(build)
         let tmux = try Tmux(command: "env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 PS1='prompt$ ' bash --norc --noprofile -i",
                             cols: 100, rows: 30)
         defer { tmux.kill() }

@@ -20,6 +20,20 @@ struct Subprocess {
             try? FileManager.default.removeItem(atPath: outPath)
             try? FileManager.default.removeItem(atPath: errPath)
         }
+        let pid = try spawn(executable, arguments, environment: environment, stdout: outPath, stderr: errPath)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        // Exit status, or 128 + signal as a shell reports it.
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Subprocess(status: code,
+                          stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                          stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+
+    /// Starts `executable` with stdin /dev/null and stdout, stderr into the given files; with
+    /// `ownGroup`, as the leader of a new process group (so its children can be found).
+    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                      stdout outPath: String, stderr errPath: String, ownGroup: Bool = false) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -37,7 +51,12 @@ struct Subprocess {
         sigfillset(&allSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         let argv = [executable] + arguments
@@ -48,13 +67,7 @@ struct Subprocess {
             }
         }
         guard spawned == 0 else { throw SubprocessError.spawn(executable, spawned) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        // Exit status, or 128 + signal as a shell reports it.
-        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Subprocess(status: code,
-                          stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                          stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        return pid
     }
 
     private static func withCStrings<R>(_ strings: [String],

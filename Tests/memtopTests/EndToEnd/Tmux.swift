@@ -99,12 +99,14 @@ enum TmuxError: Error, CustomStringConvertible {
     case notInstalled
     case failed([String], Int32)
     case timedOut(String)
+    case binaryUnusable(String)
 
     var description: String {
         switch self {
         case .notInstalled: return "tmux is not installed"
         case .failed(let arguments, let status): return "tmux \(arguments.joined(separator: " ")) exited \(status)"
         case .timedOut(let what): return "timed out waiting for \(what)"
+        case .binaryUnusable(let path): return "cannot use the binary \(path)"
         }
     }
 }
@@ -129,6 +131,76 @@ enum MemtopBinary {
         candidates.append(root.appendingPathComponent(".build/debug/memtop"))
         return candidates.first { fileManager.isExecutableFile(atPath: $0.path) }
     }()
+
+    /// Which build of the binary a test drives.
+    enum Build: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case debug, release
+        var testDescription: String { rawValue }
+    }
+
+    /// The builds the tests drive: the debug binary always; the release binary under CI (`.ci/run`
+    /// builds it first, and a missing or stale one fails there), or wherever it has been built and
+    /// is newer than the sources. A plain `swift test` on a fresh clone has only the debug one.
+    static var builds: [Build] {
+        if ProcessInfo.processInfo.environment["CI"] != nil || ProcessInfo.processInfo.environment["MEMTOP_RELEASE_BINARY"] != nil {
+            return Build.allCases
+        }
+        let binary = releaseURL.path
+        guard FileManager.default.isExecutableFile(atPath: binary), let built = modified(binary),
+              let newest = newestSource(), newest.date <= built else { return [.debug] }
+        return Build.allCases
+    }
+
+    /// The package root, from this file's path.
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The optimised binary: `MEMTOP_RELEASE_BINARY` if set, else `.build/release/memtop`,
+    /// which `swift build -c release` makes (.ci/run does, before `swift test`).
+    static var releaseURL: URL {
+        if let explicit = ProcessInfo.processInfo.environment["MEMTOP_RELEASE_BINARY"] {
+            return URL(fileURLWithPath: explicit)
+        }
+        return packageRoot.appendingPathComponent(".build/release/memtop")
+    }
+
+    /// The path of `build`'s binary, or a recorded issue saying how to make it. A release binary
+    /// older than a source file is refused: it would test code that no longer exists.
+    static func path(_ build: Build, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        guard build == .release else { return try path(sourceLocation: sourceLocation) }
+        let binary = releaseURL.path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            Issue.record("no release binary at \(binary): run 'swift build -c release --product memtop' first (.ci/run does)",
+                         sourceLocation: sourceLocation)
+            throw TmuxError.binaryUnusable(binary)
+        }
+        if ProcessInfo.processInfo.environment["MEMTOP_RELEASE_BINARY"] == nil,
+           let built = modified(binary), let newest = newestSource(), newest.date > built {
+            Issue.record("the release binary is older than \(newest.path): run 'swift build -c release --product memtop' again",
+                         sourceLocation: sourceLocation)
+            throw TmuxError.binaryUnusable(binary)
+        }
+        return binary
+    }
+
+    private static func modified(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+
+    /// The most recently changed file under Sources/ and Package.swift.
+    private static func newestSource() -> (path: String, date: Date)? {
+        var newest: (path: String, date: Date)?
+        let sources = packageRoot.appendingPathComponent("Sources").path
+        let files = (FileManager.default.enumerator(atPath: sources)?.allObjects as? [String] ?? [])
+            .map { sources + "/" + $0 } + [packageRoot.appendingPathComponent("Package.swift").path]
+        for file in files {
+            guard let date = modified(file) else { continue }
+            if let known = newest, known.date >= date { continue }
+            newest = (file, date)
+        }
+        return newest
+    }
 
     /// The binary's path, or a recorded issue saying where it was looked for.
     static func path(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {

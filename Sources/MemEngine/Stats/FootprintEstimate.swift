@@ -1,0 +1,17 @@
+/// What a machine will cost before it is booted, so that a front end can refuse a `--memory`
+/// this computer cannot hold instead of failing in the middle of an allocation.
+extension MachineConfig {
+    /// Bytes the engine holds per simulated page, rounded up from `Machine.footprintBytes`
+    /// (about 13 bytes of page arrays and 2 of page tables and the rest, issue 2), with room
+    /// for the arrays' growth while the workload runs.
+    public static let estimatedBytesPerPage = 20
+
+    /// The largest machine the engine models: 256 GiB, 64M pages, about 1.3 GB of engine state.
+    public static let maximumMemoryBytes = 256 << 30
+
+    /// `estimatedBytesPerPage` × pages: what booting this machine will take, roughly.
+    public var estimatedFootprintBytes: Int {
+        totalPages.multipliedReportingOverflow(by: Self.estimatedBytesPerPage).overflow
+            ? Int.max : totalPages * Self.estimatedBytesPerPage
+    }
+}
