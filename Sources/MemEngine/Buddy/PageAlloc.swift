@@ -25,7 +25,7 @@ extension Machine {
     /// The nodes in the order a zonelist visits them: the preferred node first, then by
     /// distance (`build_zonelists()` with node order).
     func nodeOrder(preferred: Int) -> [Int] {
-        nodes.indices.sorted { a, b in
+        nodes.indices.filter { nodes[$0].hasMemory }.sorted { a, b in
             let da = abs(a - preferred), db = abs(b - preferred)
             return da != db ? da < db : a < b
         }

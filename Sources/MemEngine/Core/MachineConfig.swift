@@ -37,6 +37,10 @@ public struct MachineConfig: Codable, Equatable, Sendable {
     public var workload: WorkloadLevel
     /// Fixes of the 2007 series switched off (--without).
     public var without: Set<Fix>
+    /// The `movable_node` boot option: every node but node 0 is hotpluggable and all
+    /// ZONE_MOVABLE (kernelcore=/movablecore= are ignored), and memblock keeps its allocations
+    /// out of it.
+    public var movableNode = false
 
     /// The built-in teaching machine: 1 GiB in 8 MiB blocks, two nodes, four cpus, a quarter of
     /// each node in ZONE_MOVABLE, a light workload.
@@ -84,6 +88,7 @@ public struct MachineConfig: Codable, Equatable, Sendable {
             default: break
             }
         }
+        try validateMovableNode()
     }
 }
 

@@ -1,0 +1,19 @@
+/// Pages `page_cache_ra_unbounded()` reads at once on a miss: the default 128 KiB window.
+let readaheadPages = 32
+
+extension Machine {
+    /// A page-cache miss (`page_cache_sync_readahead()`): the missing page and the uncached
+    /// pages after it, up to the readahead window, are allocated, read from disk and added
+    /// to the LRU.
+    mutating func readahead(file f: Int, offset: Int, cpu: Int) {
+        let node = cpu % config.nodes
+        var off = offset
+        while off < files[f].pages.count && off < offset + readaheadPages && files[f].pages[off] == PageArrays.none {
+            guard let (p, _) = allocPages(order: 0, gfp: .highUserMovable, preferredNode: node, cpu: cpu) else { return }
+            fill(p, kind: .file, owner: UInt32(f), index: UInt32(off), flags: .mappedToDisk)
+            files[f].pages[off] = UInt32(p)
+            folioAddLRU(p, cpu: cpu)
+            off += 1
+        }
+    }
+}
