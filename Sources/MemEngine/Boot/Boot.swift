@@ -35,6 +35,7 @@ extension Machine {
             let node = layout.nodeRanges.firstIndex { $0.contains(start) } ?? 0
             blocks.append(MemoryBlock(id: BlockID(b), node: NodeID(node), state: .online, presentPages: present))
         }
+        buildAllZonelists()
         memmapInit(layout: layout)
         memblockFreeAll()
         initPerZoneWmarkMin()

@@ -105,6 +105,7 @@ extension Machine {
         nodes = [Node(id: NodeID(0), startPFN: PFN(0), endPFN: PFN(pageCount),
                       cpus: (0..<imported.cpus).map(CPU.init), zoneIndices: Array(zones.indices))]
         blocks = (0..<count).map { MemoryBlock(id: BlockID($0), node: NodeID(0), state: .online, presentPages: g.pagesPerBlock) }
+        buildAllZonelists()
         importPages(imported)
         memblockFreeAll()
         fillImportedContent(imported)

@@ -46,7 +46,7 @@ public struct MachineConfig: Codable, Equatable, Sendable {
     /// each node in ZONE_MOVABLE, a light workload.
     public init(geometry: Geometry = .teaching, memoryBytes: Int = 1 << 30, nodes: Int = 2, cpus: Int = 4,
                 kernelcore: MemoryAmount? = nil, movablecore: MemoryAmount? = .percent(25),
-                seed: UInt64 = 1, workload: WorkloadLevel = .light, without: Set<Fix> = []) {
+                seed: UInt64 = 1, workload: WorkloadLevel = .light, without: Set<Fix> = [], movableNode: Bool = false) {
         self.geometry = geometry
         self.memoryBytes = memoryBytes
         self.nodes = nodes
@@ -56,6 +56,9 @@ public struct MachineConfig: Codable, Equatable, Sendable {
         self.seed = seed
         self.workload = workload
         self.without = without
+        self.movableNode = movableNode
+        // The kernel ignores movablecore= under movable_node.
+        if movableNode { self.movablecore = nil }
     }
 
     public func has(_ fix: Fix) -> Bool { !without.contains(fix) }

@@ -30,6 +30,7 @@ extension Machine {
         emit(.hotplug, "kswapd_stop", block: block, detail: "kswapd\(n) stops")
         nodes[n].kcompactdRunning = false
         emit(.hotplug, "kcompactd_stop", block: block, detail: "kcompactd\(n) stops")
+        buildAllZonelists()
         emit(.hotplug, "build_all_zonelists", block: block, detail: "node\(n) leaves every zonelist; its cpus allocate from other nodes")
     }
 
@@ -48,6 +49,7 @@ extension Machine {
         }
         if change.memory {
             nodes[n].hasMemory = true
+            buildAllZonelists()
             emit(.hotplug, "node_states_set_node", block: block, detail: "node\(n) joins N_MEMORY")
         }
         if !nodes[n].kswapdRunning {

@@ -10,9 +10,7 @@ extension Machine {
         var off = offset
         while off < files[f].pages.count && off < offset + readaheadPages && files[f].pages[off] == PageArrays.none {
             guard let (p, _) = allocPages(order: 0, gfp: .highUserMovable, preferredNode: node, cpu: cpu) else { return }
-            fill(p, kind: .file, owner: UInt32(f), index: UInt32(off), flags: .mappedToDisk)
-            files[f].pages[off] = UInt32(p)
-            folioAddLRU(p, cpu: cpu)
+            cachePage(p, file: f, offset: off, cpu: cpu)
             off += 1
         }
     }

@@ -42,16 +42,22 @@ extension Machine {
             let pid = Int(slot.pid), i = Int(slot.index)
             guard pid < processes.count, processes[pid].alive, i < processes[pid].ptes.count,
                   processes[pid].ptes[i].swapSlot == s else { continue }
-            // A page still in the swap cache (being written) is found there, not read again.
-            guard !swapCacheHolds(pid: pid, index: i) else { return }
-            let node = processes[pid].node.raw, cpu = processes[pid].cpu.raw
-            guard let (p, _) = allocPages(order: 0, gfp: .highUserMovable, preferredNode: node, cpu: cpu) else { return }
-            fill(p, kind: .anon, owner: UInt32(pid), index: UInt32(i), flags: [.swapBacked, .swapcache, .locked])
-            folioAddLRU(p, cpu: cpu)
-            inFlightIO.append(PendingIO(kind: .swapIn, pfn: UInt32(p), due: tick + 2 + rng.below(10)))
-            vmstat.pswpin += 1
+            swapIn(pid: pid, index: i)
             return
         }
+    }
+
+    /// `do_swap_page()` for one swapped-out page of a process: the read takes an SSD's 50 to
+    /// 200 µs (ticks), and the faulting task maps the page 5 to 50 µs after it completes.
+    mutating func swapIn(pid: Int, index i: Int) {
+        // A page still in the swap cache (being written or read) is found there, not read again.
+        guard !swapCacheHolds(pid: pid, index: i) else { return }
+        let node = processes[pid].node.raw, cpu = processes[pid].cpu.raw
+        guard let (p, _) = allocPages(order: 0, gfp: .highUserMovable, preferredNode: node, cpu: cpu) else { return }
+        fill(p, kind: .anon, owner: UInt32(pid), index: UInt32(i), flags: [.swapBacked, .swapcache, .locked])
+        folioAddLRU(p, cpu: cpu)
+        inFlightIO.append(PendingIO(kind: .swapIn, pfn: UInt32(p), due: tick + 50 + rng.below(150)))
+        vmstat.pswpin += 1
     }
 
     /// Whether a page of this process's slot is still in the swap cache (a swap-out or a

@@ -107,7 +107,9 @@ extension Machine {
         case .touch:
             guard let pid = randomAlivePID(), !processes[pid].ptes.isEmpty else { return }
             let i = rng.below(processes[pid].ptes.count)
-            if let p = processes[pid].ptes[i].presentPFN { markAccessed(p) }
+            if let p = processes[pid].ptes[i].presentPFN { markAccessed(p) } else if processes[pid].ptes[i].swapSlot != nil {
+                swapIn(pid: pid, index: i)
+            }
         case .read:
             // Page cache takes whatever is free; kswapd keeps the zones at their watermarks.
             readFilePage(allowNew: true)
@@ -204,7 +206,7 @@ extension Machine {
             case .swapIn:
                 // Read done: unlocked, and mapped a little later by the faulting task.
                 pages.clear(p, .locked)
-                inFlightIO.append(PendingIO(kind: .swapInMap, pfn: io.pfn, due: tick + 1 + rng.below(6)))
+                inFlightIO.append(PendingIO(kind: .swapInMap, pfn: io.pfn, due: tick + 5 + rng.below(45)))
             case .swapInMap:
                 mapSwappedInPage(p)
             }

@@ -12,6 +12,7 @@ extension MemtopApp {
         case .zoomIn: return zoomIn()
         case .zoomOut: return escape()
         case .offline: return startOffline()
+        case .offlineNode: return startNodeOffline()
         case .online: return openOnlineChooser()
         case .runPause:
             running.toggle()
@@ -111,6 +112,28 @@ extension MemtopApp {
         logScroll = 0
         note("o: echo offline > /sys/devices/system/memory/\(cursorBlockID)/state", .important)
         status = "offlining \(cursorBlockID): space pauses, n steps, Esc cancels"
+        return []
+    }
+
+    /// `X`: offline every online block of the cursor's node, lowest first: a node hot-remove.
+    mutating func startNodeOffline() -> [Effect] {
+        let node = machine.blocks[cursorBlock].node.raw
+        let ids = machine.blocks(ofNode: node)
+        machine.clearOperation()
+        do {
+            try machine.startOffline(ids)
+        } catch {
+            status = "cannot offline node\(node): \(error.description)"
+            return [.bell]
+        }
+        announcedStall = nil
+        phaseReached = nil
+        outcomeAnnounced = false
+        lastMigration = nil
+        running = true
+        logScroll = 0
+        note("X: offline every block of node\(node) (\(ids.count) online)", .important)
+        status = "offlining node\(node): space pauses, n steps, Esc cancels"
         return []
     }
 

@@ -67,6 +67,14 @@ struct MemtopApp: TerminalApp {
     var source: SimulatedMemory { SimulatedMemory(machine: machine) }
     var cursorBlockID: BlockID { BlockID(cursorBlock) }
 
+    /// Puts the cursor on a block (a scenario's, at start).
+    mutating func placeCursor(on block: BlockID) {
+        guard block.raw >= 0, block.raw < machine.blocks.count else { return }
+        cursorBlock = block.raw
+        cursorPFN = machine.pfnRange(of: block).lowerBound
+        note("scenario: cursor on \(block)", .important)
+    }
+
     /// The migration to mark on the map: the one in flight, else the last one of the
     /// operation still running; nothing once it has ended.
     var migrationMarks: (source: PFN, target: PFN?)? {

@@ -18,7 +18,7 @@ struct Memtop: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [SimCommand.self, OfflineCommand.self, OnlineCommand.self,
-                      LiveCommand.self, InspectCommand.self, CaptureCommand.self],
+                      LiveCommand.self, InspectCommand.self, CaptureCommand.self, ScenariosCommand.self],
         defaultSubcommand: SimCommand.self
     )
 

@@ -14,7 +14,10 @@ struct OfflineCommand: ParsableCommand {
             """)
 
     @Argument(help: "Memory blocks: 12, memory12, or a range 8-11.")
-    var blocks: [String]
+    var blocks: [String] = []
+
+    @Option(help: "Offline every online block of this node, lowest first (a node hot-remove).")
+    var node: Int?
 
     @OptionGroup var machine: MachineOptions
 
@@ -33,7 +36,7 @@ struct OfflineCommand: ParsableCommand {
 
     func run() throws {
         var m = try machine.bootMachine()
-        let ids = try parseBlocks(blocks, on: m)
+        let ids = try targetBlocks(blocks, node: node, scenario: machine.scenario, on: m)
         m.workloadEnabled = !noWorkload
         m.eventFilter = [.hotplug]
         do { try m.startOffline(ids) } catch let e { throw ValidationError(e.description) }
@@ -54,7 +57,7 @@ struct OnlineCommand: ParsableCommand {
             """)
 
     @Argument(help: "Memory blocks: 12, memory12, or a range 8-11.")
-    var blocks: [String]
+    var blocks: [String] = []
 
     @Option(help: "Zone to online into: movable or kernel (default: the block's default zone).")
     var zone: String?
@@ -69,11 +72,11 @@ struct OnlineCommand: ParsableCommand {
         switch zone {
         case nil: type = .online
         case "movable": type = .movable
-        case "kernel": type = .kernel
+        case "kernel", "normal": type = .kernel
         case let z?: throw ValidationError("--zone '\(z)' is not movable or kernel")
         }
         var m = try machine.bootMachine()
-        let ids = try parseBlocks(blocks, on: m)
+        let ids = try targetBlocks(blocks, node: nil, scenario: machine.scenario, on: m)
         m.eventFilter = []
         let offline = ids.filter { m.blocks[$0.raw].state == .online }
         if !offline.isEmpty {

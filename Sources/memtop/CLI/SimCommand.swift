@@ -13,6 +13,10 @@ struct SimCommand: ParsableCommand {
 
     func run() throws {
         let machine = try self.machine.bootMachine()
-        try screen.run(MemtopApp(machine: machine, machineLabel: MemtopApp.label(for: machine.config)))
+        var app = MemtopApp(machine: machine, machineLabel: MemtopApp.label(for: machine.config))
+        if self.machine.scenario != nil, let block = try targetBlocks([], node: nil, scenario: self.machine.scenario, on: machine).last {
+            app.placeCursor(on: block)
+        }
+        try screen.run(app)
     }
 }

@@ -14,6 +14,8 @@ enum Action: Hashable, Sendable {
     case offline
     /// Online the block under the cursor.
     case online
+    /// Offline every block of the cursor's node (a node hot-remove).
+    case offlineNode
     case runPause
     /// One micro-step of the engine.
     case step
@@ -50,6 +52,7 @@ enum Action: Hashable, Sendable {
         case .zoomOut: return "zoom out / cancel offline"
         case .offline: return "offline block"
         case .online: return "online block"
+        case .offlineNode: return "offline the block's node"
         case .runPause: return "run / pause"
         case .step: return "one step"
         case .phase: return "one phase"

@@ -45,7 +45,7 @@ struct KeyTable: Sendable {
         (.pageUp, .pageUp), (.pageDown, .pageDown), (.home, .home), (.end, .end),
         (.enter, .zoomIn),
         (.escape, .zoomOut), (.backspace, .zoomOut),
-        (.char("o"), .offline), (.char("O"), .online),
+        (.char("o"), .offline), (.char("O"), .online), (.char("X"), .offlineNode),
         (.char(" "), .runPause),
         (.char("n"), .step), (.char("N"), .phase),
         (.char("+"), .faster), (.char("="), .faster), (.char("-"), .slower),
