@@ -54,7 +54,7 @@ struct BootAndHotplugRealismTests {
 
     @Test("an emptied zone spans 0 pages from pfn 0 and the node's span follows (shrink_zone_span, update_pgdat_span)")
     func shrinkToZero() throws {
-        var m = try Machine(config: MachineConfig(movableNode: true), warmupTicks: 0)
+        var m = try Machine(config: MachineConfig(workload: .idle, movableNode: true), warmupTicks: 0)
         let ids = m.blocks(ofNode: 1)
         try m.startOffline(ids)
         m.runOperation()
@@ -66,7 +66,8 @@ struct BootAndHotplugRealismTests {
 
     @Test("node hot-remove: the last block clears N_MEMORY, stops kswapd and kcompactd, rebuilds the zonelists; allocations fall back")
     func nodeHotRemove() throws {
-        var m = try Machine(config: MachineConfig(movableNode: true), warmupTicks: 0)
+        // Idle: what runs fits in node 0 once node 1 is gone.
+        var m = try Machine(config: MachineConfig(workload: .idle, movableNode: true), warmupTicks: 0)
         let ids = m.blocks(ofNode: 1)
         try m.startOffline(ids)
         var events: [Event] = []

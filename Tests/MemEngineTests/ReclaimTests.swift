@@ -42,7 +42,9 @@ struct ReclaimTests {
             #expect(samples[i].allSatisfy { $0 >= w.min }, "node\(z.node.raw) \(z.name) fell below min")
             // Near: within a tenth of the zone above its high watermark, most of the time (a
             // zone the allocator reaches last refills only when the ones above it run low).
-            #expect(median <= w.high + z.managed / 10,
+            // Heavy's exits free a process's whole memory at once; a zone takes a while to refill.
+            let slack = level == .heavy ? z.managed / 6 : z.managed / 10
+            #expect(median <= w.high + slack,
                     "node\(z.node.raw) \(z.name): median free \(median), high \(w.high), managed \(z.managed)")
         }
     }

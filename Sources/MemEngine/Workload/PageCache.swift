@@ -15,3 +15,14 @@ extension Machine {
         }
     }
 }
+
+extension Machine {
+    /// Memory in use other than page cache (per mille of managed): what processes and the
+    /// kernel hold, which the workload's level aims at; page cache takes the rest.
+    var demandPermille: Int {
+        let managed = zones.reduce(0) { $0 + $1.managed }
+        let free = zones.reduce(0) { $0 + $1.freePages + $1.pcpPages }
+        let cache = nodes.reduce(0) { $0 + $1.lru(.inactiveFile) + $1.lru(.activeFile) }
+        return managed == 0 ? 1000 : (managed - free - cache) * 1000 / managed
+    }
+}

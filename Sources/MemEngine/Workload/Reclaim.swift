@@ -27,6 +27,13 @@ extension Machine {
             reclaim.swappedOut = Array(repeating: 0, count: nodes.count)
         }
         if reclaim.hand.count != zones.count { reclaim.hand = zones.map(\.startPFN.raw) }
+        // Pages already on their way out (swap-out writeback) count towards the goal, as
+        // kswapd counts the folios it queued for writeback instead of reclaiming more.
+        var writeback = Array(repeating: 0, count: zones.count)
+        for io in inFlightIO where io.kind == .swapOut {
+            if let z = zoneIndex(of: Int(io.pfn)) { writeback[z] += 1 }
+        }
+        func balanced(_ z: Int) -> Bool { zones[z].freePages + writeback[z] >= zones[z].watermarks.high }
         for n in nodes.indices where nodes[n].kswapdRunning && nodes[n].hasMemory {
             let zs = nodes[n].zoneIndices.filter { zones[$0].managed > 0 }
             if !reclaim.awake[n] {
@@ -35,10 +42,11 @@ extension Machine {
                 emit(.workload, "wakeup_kswapd", detail: "node\(n) \(zones[low].name): free \(zones[low].freePages) < low \(zones[low].watermarks.low)")
             }
             var budget = kswapdReclaimPerTick
-            for z in zs where zones[z].freePages < zones[z].watermarks.high && budget > 0 {
-                budget -= shrinkZone(z, node: n, want: budget)
+            for z in zs where !balanced(z) && budget > 0 {
+                let got = shrinkZone(z, node: n, want: min(budget, zones[z].watermarks.high - zones[z].freePages - writeback[z]))
+                budget -= got
             }
-            if zs.allSatisfy({ zones[$0].freePages >= zones[$0].watermarks.high }) {
+            if zs.allSatisfy(balanced) {
                 reclaim.awake[n] = false
                 emit(.workload, "kswapd", detail: "node\(n) balanced at the high watermarks: \(reclaim.reclaimed[n]) pages reclaimed, \(reclaim.swappedOut[n]) swapped out")
                 reclaim.reclaimed[n] = 0

@@ -13,7 +13,8 @@ extension Machine {
         processes[pid].ptes[index] = .swap(slot)
         pages.mapcount[p] = 0
         pages.set(p, [.swapcache, .writeback])
-        inFlightIO.append(PendingIO(kind: .swapOut, pfn: UInt32(p), due: tick + 3 + rng.below(20)))
+        // An SSD write with the queue it waits in: 200 µs to 1 ms.
+        inFlightIO.append(PendingIO(kind: .swapOut, pfn: UInt32(p), due: tick + 200 + rng.below(800)))
         vmstat.pswpout += 1
         return true
     }

@@ -98,7 +98,8 @@ extension Machine {
         switch action {
         case .fault:
             guard let pid = randomAlivePID() else { return }
-            if usedPermille < params.targetUse {
+            // Processes want their memory whatever the page cache holds; reclaim makes room.
+            if demandPermille < params.targetUse {
                 let burst = 1 + rng.below(8)
                 for _ in 0..<burst { guard faultAnon(pid: pid) != nil else { break } }
             } else if alivePIDs.count < params.maxProcesses && rng.chance(permille: 100) {

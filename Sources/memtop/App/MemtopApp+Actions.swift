@@ -97,33 +97,24 @@ extension MemtopApp {
 
     /// `o`: offline the block under the cursor and run it at the current speed.
     mutating func startOffline() -> [Effect] {
-        machine.clearOperation()
-        do {
-            try machine.startOffline([cursorBlockID])
-        } catch {
-            status = "cannot offline: \(error.description)"
-            return [.bell]
-        }
-        announcedStall = nil
-        phaseReached = nil
-        outcomeAnnounced = false
-        lastMigration = nil
-        running = true
-        logScroll = 0
-        note("o: echo offline > /sys/devices/system/memory/\(cursorBlockID)/state", .important)
-        status = "offlining \(cursorBlockID): space pauses, n steps, Esc cancels"
-        return []
+        beginOffline([cursorBlockID], what: "\(cursorBlockID)",
+                     note: "o: echo offline > /sys/devices/system/memory/\(cursorBlockID)/state")
     }
 
     /// `X`: offline every online block of the cursor's node, lowest first: a node hot-remove.
     mutating func startNodeOffline() -> [Effect] {
         let node = machine.blocks[cursorBlock].node.raw
         let ids = machine.blocks(ofNode: node)
+        return beginOffline(ids, what: "node\(node)",
+                            note: "X: offline every block of node\(node) (\(ids.count) online), the last one clears N_MEMORY")
+    }
+
+    mutating func beginOffline(_ ids: [BlockID], what: String, note text: String) -> [Effect] {
         machine.clearOperation()
         do {
             try machine.startOffline(ids)
         } catch {
-            status = "cannot offline node\(node): \(error.description)"
+            status = "cannot offline \(what): \(error.description)"
             return [.bell]
         }
         announcedStall = nil
@@ -132,8 +123,8 @@ extension MemtopApp {
         lastMigration = nil
         running = true
         logScroll = 0
-        note("X: offline every block of node\(node) (\(ids.count) online)", .important)
-        status = "offlining node\(node): space pauses, n steps, Esc cancels"
+        note(text, .important)
+        status = "offlining \(what): space pauses, n steps, Esc cancels"
         return []
     }
 

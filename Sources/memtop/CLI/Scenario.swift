@@ -34,7 +34,7 @@ struct Scenario: Sendable {
                  fix: nil, args: ["127"]),
         Scenario(name: "node-hot-remove",
                  description: "Under movable_node node 1 is all ZONE_MOVABLE and holds no boot memory: offlining every block of it migrates its pages to node 0, and the last block clears N_MEMORY (kswapd and kcompactd stop, the zonelists drop the node).",
-                 fix: nil, args: ["--node", "1", "--movable-node"]),
+                 fix: nil, args: ["--node", "1", "--movable-node", "--workload", "idle"]),
     ]
 
     /// The scenario of this name, or the bad-input error that lists the names.
