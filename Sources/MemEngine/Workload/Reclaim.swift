@@ -126,7 +126,8 @@ extension Machine {
         let saved = eventFilter
         eventFilter = []
         defer { eventFilter = saved }
-        let windowOrder = readaheadPages.trailingZeroBitCount
+        let windowOrder = min(readaheadPages.trailingZeroBitCount, geometry.maxOrder)
+        let window = windowOrder.pagesCount
         var cpu = 0
         for f in files.indices {
             var off = 0
@@ -136,10 +137,10 @@ extension Machine {
                 cpu = (cpu + 1) % config.cpus
                 let node = cpu % config.nodes
                 var run = 0
-                while run < readaheadPages && off + run < files[f].pages.count && files[f].pages[off + run] == PageArrays.none {
+                while run < window && off + run < files[f].pages.count && files[f].pages[off + run] == PageArrays.none {
                     run += 1
                 }
-                if run == readaheadPages, let (p, _) = allocPages(order: windowOrder, gfp: gfp, preferredNode: node, cpu: cpu) {
+                if run == window, let (p, _) = allocPages(order: windowOrder, gfp: gfp, preferredNode: node, cpu: cpu) {
                     for i in 0..<run { cachePage(p + i, file: f, offset: off + i, cpu: cpu) }
                 } else {
                     for i in 0..<run {

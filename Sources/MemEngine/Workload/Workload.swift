@@ -67,14 +67,13 @@ extension Machine {
         }
         let target = params.targetUse * 9 / 10
         var guardSteps = config.totalPages
-        while usedPermille < target && guardSteps > 0 {
+        // Processes and the kernel first (what the level aims at); page cache takes the rest.
+        populating: while demandPermille < target && guardSteps > 0 {
             guardSteps -= 64
             switch rng.below(10) {
-            case 0..<6:
-                guard let pid = randomAlivePID() else { return }
-                for _ in 0..<64 { guard faultAnon(pid: pid) != nil else { return } }
-            case 6..<9:
-                for _ in 0..<64 { readFilePage(allowNew: true) }
+            case 0..<9:
+                guard let pid = randomAlivePID() else { break populating }
+                for _ in 0..<64 { guard faultAnon(pid: pid) != nil else { break populating } }
             default:
                 for _ in 0..<8 { _ = allocSlabPage(gfp: .kernelReclaimable, node: rng.below(config.nodes), cpu: rng.below(config.cpus)) }
             }

@@ -36,6 +36,9 @@ struct MachineOptions: ParsableArguments {
           help: "movable_node boot option: every node but node 0 is all ZONE_MOVABLE and boot memory stays out of it.")
     var movableNode = false
 
+    @Option(help: "Ticks (microseconds) the workload runs after boot before anything else happens (default 200).")
+    var warmup: Int?
+
     @Option(help: "A named scenario ('memtop scenarios' lists them): its machine, and its block for offline, online and the map. Options given as well change it.")
     var scenario: String?
 }
@@ -103,7 +106,8 @@ extension MachineOptions {
     /// Boots the machine (`warmupTicks` ticks of workload after boot).
     func bootMachine(warmupTicks: Int? = nil) throws -> Machine {
         let config = try makeConfig()
-        do { return try Machine(config: config, warmupTicks: warmupTicks) } catch let e { throw ValidationError(e.description) }
+        let ticks = try warmupTicks ?? effectiveWarmup()
+        do { return try Machine(config: config, warmupTicks: ticks) } catch let e { throw ValidationError(e.description) }
     }
 }
 
@@ -121,8 +125,21 @@ extension MachineOptions {
         if let v = other.movablecore { o.movablecore = v }
         if let v = other.seed { o.seed = v }
         if let v = other.workload { o.workload = v }
+        if let v = other.warmup { o.warmup = v }
         o.without += other.without
         o.movableNode = o.movableNode || other.movableNode
         return o
+    }
+}
+
+extension MachineOptions {
+    /// --warmup, or the scenario's, or nil for the engine's default.
+    func effectiveWarmup() throws -> Int? {
+        if let warmup {
+            guard warmup >= 0, warmup <= 10_000_000 else { throw ValidationError("--warmup must be 0 ... 10000000 ticks") }
+            return warmup
+        }
+        if let scenario { return try Scenario.named(scenario).machineOptions().effectiveWarmup() }
+        return nil
     }
 }
