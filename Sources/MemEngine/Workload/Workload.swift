@@ -67,13 +67,14 @@ extension Machine {
         }
         let target = params.targetUse * 9 / 10
         var guardSteps = config.totalPages
-        // Processes and the kernel first (what the level aims at); page cache takes the rest.
-        populating: while demandPermille < target && guardSteps > 0 {
+        populating: while usedPermille < target && guardSteps > 0 {
             guardSteps -= 64
             switch rng.below(10) {
-            case 0..<9:
+            case 0..<6:
                 guard let pid = randomAlivePID() else { break populating }
                 for _ in 0..<64 { guard faultAnon(pid: pid) != nil else { break populating } }
+            case 6..<9:
+                for _ in 0..<64 { readFilePage(allowNew: true) }
             default:
                 for _ in 0..<8 { _ = allocSlabPage(gfp: .kernelReclaimable, node: rng.below(config.nodes), cpu: rng.below(config.cpus)) }
             }

@@ -22,7 +22,7 @@ struct Scenario: Sendable {
                  fix: .swapinUnmappedSkip, args: ["116", "--seed", "1", "--workload", "heavy", "--warmup", "3000"]),
         Scenario(name: "anon-vma-exit",
                  description: "A process exits while its pages are being migrated. Without anon-vma-hold its anon_vma is freed while migration entries point at it (use-after-free). With the fix migration holds a reference and the block goes offline.",
-                 fix: .anonVMAHold, args: ["113", "--seed", "1"]),
+                 fix: .anonVMAHold, args: ["53", "--seed", "7", "--workload", "heavy"]),
         Scenario(name: "memmap-hole",
                  description: "Memory ends 4 MiB into the last block. Without memmap-roundup the hole's struct pages are never initialised and hold garbage (the map shows them); the 6.x memory-holes check refuses the block with EINVAL either way.",
                  fix: .memmapRoundup, args: ["127", "--memory", "1020M"]),

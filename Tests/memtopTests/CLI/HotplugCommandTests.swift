@@ -17,14 +17,14 @@ struct HotplugCommandTests {
 
     @Test("offline of a ZONE_MOVABLE block: trace with kernel names, summary, exit 0")
     func offlineSucceeds() throws {
-        let r = try memtop("offline", "60")
+        let r = try memtop("offline", "48")
         #expect(r.status == 0, "\(r.stderr)")
         for fn in ["memory_block_change_state", "zone_pcp_disable", "start_isolate_page_range", "set_migratetype_isolate",
                    "scan_movable_pages", "folio_isolate_lru", "alloc_migration_target", "try_to_migrate", "folio_copy",
                    "remove_migration_ptes", "test_pages_isolated", "__offline_isolated_pages", "MEM_OFFLINE"] {
             #expect(r.stdout.contains(fn), "trace names \(fn)")
         }
-        #expect(r.stdout.contains("result: offlined memory60"))
+        #expect(r.stdout.contains("result: offlined memory48"))
         #expect(r.stdout.contains("dmesg: debug: Offlined Pages 2048"))
     }
 
