@@ -28,7 +28,7 @@ struct Scenario: Sendable {
                  fix: .memmapRoundup, args: ["127", "--memory", "1020M"]),
         Scenario(name: "swapcache-writeback",
                  description: "A page being swapped out is in the swap cache under writeback and off the LRU: neither free nor movable. In ZONE_NORMAL has_unmovable_pages refuses it (EBUSY, failure to isolate range); in ZONE_MOVABLE test_pages_isolated finds it busy and the offline waits for the write. A known limit of the series that the kernel still has.",
-                 fix: nil, args: ["120", "--seed", "1", "--workload", "heavy", "--warmup", "2000"]),
+                 fix: nil, args: ["33", "--seed", "1", "--movablecore", "0%", "--workload", "heavy", "--warmup", "2000"]),
         Scenario(name: "reserved-in-movable",
                  description: "memblock allocates top-down, so with movablecore= node 1's memmap lands at the top of its ZONE_MOVABLE: the block is reserved at boot and the offline fails with EBUSY (failure to isolate range). --movable-node keeps boot memory out of ZONE_MOVABLE.",
                  fix: nil, args: ["127"]),

@@ -24,7 +24,7 @@ struct ScenarioTests {
         "swapin-unmapped": Expected(without: (nil, true), withFixes: ("offlined", nil)),
         "anon-vma-exit": Expected(without: (nil, true), withFixes: ("offlined", nil)),
         "memmap-hole": Expected(without: ("EINVAL", false), withFixes: ("failed", "EINVAL")),
-        "swapcache-writeback": Expected(without: nil, withFixes: ("offlined", nil)),
+        "swapcache-writeback": Expected(without: nil, withFixes: ("failed", "EBUSY")),
         "reserved-in-movable": Expected(without: nil, withFixes: ("failed", "EBUSY")),
         "node-hot-remove": Expected(without: nil, withFixes: ("offlined", nil)),
     ]
@@ -73,10 +73,8 @@ struct ScenarioTests {
         }
         if name == "swapcache-writeback" {
             let trace = try memtop(["offline"] + args)
-            // Not yet: no seed found where a swap-out under writeback is in the block.
-            withKnownIssue("the swap-out under writeback is not met in the block on its own") {
-                #expect(trace.stdout.contains("writeback|swapcache"))
-            }
+            #expect(trace.stdout.contains("has_unmovable_pages"))
+            #expect(trace.stdout.contains("unmovable page (anon, flags writeback|swapcache"))
         }
         // --scenario NAME gives the same run.
         let named = try summary(try memtop(["offline", "--scenario", name, "--json"]))
