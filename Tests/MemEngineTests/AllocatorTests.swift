@@ -1,9 +1,11 @@
 import Testing
 @testable import MemEngine
 
-/// An idle machine with no workload, so tests decide every allocation.
+/// An idle machine with no workload and nothing but boot memory in use, so tests decide every
+/// allocation.
 func quietMachine(nodes: Int = 1) throws -> Machine {
-    var m = try Machine(config: MachineConfig(memoryBytes: 64 << 20, nodes: nodes, cpus: 2, movablecore: nil, workload: .idle), warmupTicks: 0)
+    var m = try Machine(config: MachineConfig(memoryBytes: 64 << 20, nodes: nodes, cpus: 2, movablecore: nil, workload: .idle),
+                        warmupTicks: 0, populated: false)
     m.workloadEnabled = false
     m.eventFilter = .all
     return m

@@ -45,6 +45,15 @@ func runChecked(_ m: inout Machine, maxSteps: Int = 400_000, cancelOnStall: Bool
     return try #require(m.operation?.result)
 }
 
+/// Whether migration kept every page's content: each anon page (mapped, in swap or under
+/// migration) exactly as before, and no page-cache page that was not there before. Clean page
+/// cache may be dropped meanwhile: direct reclaim for migration targets does that on a full
+/// machine, as the kernel does.
+func contentKept(before: [String: Int], after: [String: Int]) -> Bool {
+    let anon = { (t: [String: Int]) in t.filter { $0.key.hasPrefix("anon") } }
+    return anon(before) == anon(after) && after.allSatisfy { $0.key.hasPrefix("anon") || before[$0.key] == $0.value }
+}
+
 /// The content every process, file and slab slot holds: (kind, owner, index) per live page,
 /// plus swapped-out slots. Migration must keep this set exactly.
 func contentTokens(_ m: Machine) -> [String: Int] {

@@ -35,6 +35,7 @@ extension Machine {
             let node = layout.nodeRanges.firstIndex { $0.contains(start) } ?? 0
             blocks.append(MemoryBlock(id: BlockID(b), node: NodeID(node), state: .online, presentPages: present))
         }
+        buildAllZonelists()
         memmapInit(layout: layout)
         memblockFreeAll()
         initPerZoneWmarkMin()
@@ -168,6 +169,7 @@ struct ZoneLayout {
     /// Per node, per zone type.
     var zoneRanges: [[Range<Int>]] = []
     var reservedRanges: [Range<Int>] = []
+    var memblock = Memblock(totalPages: 0)
 
     init(config: MachineConfig) {
         let g = config.geometry
@@ -196,12 +198,20 @@ struct ZoneLayout {
         for n in 0..<config.nodes {
             let r = nodeRanges[n]
             let nodeEnd = min(r.upperBound, max(r.lowerBound, totalPages))
-            let share = movable * r.count / max(1, total)
             let eligibleStart = max(r.lowerBound, movableZoneStart)
-            var movableStart = max(eligibleStart, nodeEnd - share)
+            var movableStart: Int
+            if config.movableNode {
+                // find_zone_movable_pfns_for_nodes(): hotpluggable nodes (all but node 0) are
+                // ZONE_MOVABLE from their start; kernelcore= and movablecore= are ignored.
+                movableStart = n == 0 ? r.upperBound : eligibleStart
+            } else {
+                let share = movable * r.count / max(1, total)
+                movableStart = max(eligibleStart, nodeEnd - share)
+                if share == 0 { movableStart = r.upperBound }
+            }
             // The kernel rounds zone_movable_pfn up to a MAX_PAGE_ORDER boundary.
             movableStart = (movableStart + chunk - 1) / chunk * chunk
-            if movableStart >= nodeEnd || share == 0 { movableStart = r.upperBound }
+            if movableStart >= nodeEnd { movableStart = r.upperBound }
             func clip(_ lo: Int, _ hi: Int) -> Range<Int> {
                 let a = max(lo, r.lowerBound), b = min(hi, r.upperBound)
                 return a < b ? a..<b : r.lowerBound..<r.lowerBound
@@ -214,20 +224,16 @@ struct ZoneLayout {
                 movableStart < r.upperBound ? movableStart..<r.upperBound : r.upperBound..<r.upperBound,
             ])
         }
-        // Boot reservations: the low 1 MiB (BIOS, real mode), the kernel image at 16 MiB, and
-        // each node's memmap (64 bytes of struct page per page) at the top of the node's kernel
-        // memory: memblock allocates top-down but keeps out of hotpluggable (movable) ranges.
-        let low = max(1, Int(Double(1 << 20) * g.scale) / g.pageSize)
-        reservedRanges.append(0..<low)
-        let imageStart = dmaEnd
-        let imagePages = max(1, Int(Double(32 << 20) * g.scale) / g.pageSize)
-        reservedRanges.append(imageStart..<min(totalPages, imageStart + imagePages))
-        for (n, r) in nodeRanges.enumerated() {
-            let kernelTop = zoneRanges[n][ZoneType.movable.rawValue].isEmpty ? r.upperBound : zoneRanges[n][ZoneType.movable.rawValue].lowerBound
-            let top = min(kernelTop, totalPages)
-            let memmap = max(1, r.count * 64 / g.pageSize)
-            if top - memmap > r.lowerBound { reservedRanges.append((top - memmap)..<top) }
-        }
+        memblock = Memblock.place(config: config, nodeRanges: nodeRanges,
+                                  movable: zoneRanges.map { $0[ZoneType.movable.rawValue] },
+                                  dmaEnd: dmaEnd, dma32End: dma32End)
+        reservedRanges = memblock.reservedRanges
     }
 
+    /// Pages of the kernel zones (DMA, DMA32, Normal) that have RAM behind them.
+    var kernelZonePages: Int {
+        zoneRanges.reduce(0) { sum, node in
+            sum + node[0..<ZoneType.movable.rawValue].reduce(0) { $0 + $1.count }
+        }
+    }
 }

@@ -123,6 +123,7 @@ extension Machine {
         blocks = (0..<count).map { MemoryBlock(id: BlockID($0), node: NodeID(0), state: .online, presentPages: g.pagesPerBlock) }
         addresses = AddressMap(realBlocks: imported.realBlocks ?? [], pagesPerBlock: g.pagesPerBlock)
         swapEnabled = imported.swap
+        buildAllZonelists()
         importPages(imported)
         memblockFreeAll()
         fillImportedContent(imported)

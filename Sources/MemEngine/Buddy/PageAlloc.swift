@@ -25,7 +25,7 @@ extension Machine {
     /// The nodes in the order a zonelist visits them: the preferred node first, then by
     /// distance (`build_zonelists()` with node order).
     func nodeOrder(preferred: Int) -> [Int] {
-        nodes.indices.sorted { a, b in
+        nodes.indices.filter { nodes[$0].hasMemory }.sorted { a, b in
             let da = abs(a - preferred), db = abs(b - preferred)
             return da != db ? da < db : a < b
         }
@@ -42,9 +42,10 @@ extension Machine {
     mutating func allocPages(order: Int, gfp: GFP, preferredNode: Int, cpu: Int) -> (pfn: Int, zone: Int)? {
         let order0 = order == 0
         for pass in 0..<2 {
-            for n in nodeOrder(preferred: preferredNode) {
+            for z in zonelist(preferredNode) where zones[z].type <= gfp.highestZone {
+                let n = zones[z].node.raw
                 if let mask = gfp.nodemask, !mask[n] { continue }
-                for z in nodes[n].zoneIndices.reversed() where zones[z].type <= gfp.highestZone {
+                do {
                     guard zones[z].managed > 0 else { continue }
                     let mark = pass == 0 && !gfp.atomic ? zones[z].watermarks.low : zones[z].watermarks.min
                     guard watermarkOK(zone: z, order: order, mark: mark) else { continue }

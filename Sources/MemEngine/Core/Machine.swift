@@ -44,6 +44,10 @@ public struct Machine: Codable, Equatable, Sendable {
     public var eventLimit = 4096
 
     public internal(set) var vmstat = VMStat()
+    /// Per node: the zones an allocation preferring it walks (`build_all_zonelists()`).
+    var zonelists: [[Int]] = []
+    /// kswapd: which nodes' kswapd is awake and where each zone's scan stands.
+    var reclaim = ReclaimState()
     /// Set while direct reclaim runs, so that it does not recurse into itself.
     var inDirectReclaim = false
 

@@ -37,12 +37,16 @@ public struct MachineConfig: Codable, Equatable, Sendable {
     public var workload: WorkloadLevel
     /// Fixes of the 2007 series switched off (--without).
     public var without: Set<Fix>
+    /// The `movable_node` boot option: every node but node 0 is hotpluggable and all
+    /// ZONE_MOVABLE (kernelcore=/movablecore= are ignored), and memblock keeps its allocations
+    /// out of it.
+    public var movableNode = false
 
     /// The built-in teaching machine: 1 GiB in 8 MiB blocks, two nodes, four cpus, a quarter of
     /// each node in ZONE_MOVABLE, a light workload.
     public init(geometry: Geometry = .teaching, memoryBytes: Int = 1 << 30, nodes: Int = 2, cpus: Int = 4,
                 kernelcore: MemoryAmount? = nil, movablecore: MemoryAmount? = .percent(25),
-                seed: UInt64 = 1, workload: WorkloadLevel = .light, without: Set<Fix> = []) {
+                seed: UInt64 = 1, workload: WorkloadLevel = .light, without: Set<Fix> = [], movableNode: Bool = false) {
         self.geometry = geometry
         self.memoryBytes = memoryBytes
         self.nodes = nodes
@@ -52,6 +56,9 @@ public struct MachineConfig: Codable, Equatable, Sendable {
         self.seed = seed
         self.workload = workload
         self.without = without
+        self.movableNode = movableNode
+        // The kernel ignores movablecore= under movable_node.
+        if movableNode { self.movablecore = nil }
     }
 
     public func has(_ fix: Fix) -> Bool { !without.contains(fix) }
@@ -86,6 +93,7 @@ public struct MachineConfig: Codable, Equatable, Sendable {
             default: break
             }
         }
+        try validateMovableNode()
     }
 }
 

@@ -84,6 +84,13 @@ public struct Node: Codable, Equatable, Sendable {
     /// NR_ISOLATED_ANON / NR_ISOLATED_FILE: pages taken off the LRU for migration or reclaim.
     public internal(set) var nrIsolatedAnon = 0
     public internal(set) var nrIsolatedFile = 0
+    /// N_MEMORY: the node has memory (cleared when its last block goes offline).
+    public internal(set) var hasMemory = true
+    /// N_NORMAL_MEMORY: the node has memory in a kernel zone (DMA ... Normal).
+    public internal(set) var hasNormalMemory = true
+    /// kswapd and kcompactd run for nodes with memory (`kswapd_run()`, `kswapd_stop()`).
+    public internal(set) var kswapdRunning = true
+    public internal(set) var kcompactdRunning = true
 
     public func lru(_ l: LRUList) -> Int { lruSize[l.rawValue] }
 }

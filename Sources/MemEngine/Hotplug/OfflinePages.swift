@@ -4,7 +4,6 @@ public enum HotplugError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyOffline(BlockID)
     case alreadyOnline(BlockID)
     case busy
-    case zoneNotValid(BlockID, OnlineType)
 
     public var description: String {
         switch self {
@@ -12,7 +11,6 @@ public enum HotplugError: Error, Equatable, Sendable, CustomStringConvertible {
         case .alreadyOffline(let b): "\(b) is already offline"
         case .alreadyOnline(let b): "\(b) is already online"
         case .busy: "another hot-plug operation is in flight"
-        case .zoneNotValid(let b, let t): "\(b) cannot be onlined as \(t.rawValue)"
         }
     }
 }
@@ -109,9 +107,19 @@ extension Machine {
         return start..<end
     }
 
-    mutating func message(_ text: String) {
-        operation?.messages.append(text)
-        emit(.hotplug, "printk", block: operation?.block?.raw, detail: text)
+    /// A kernel message at its printk level, as `dmesg -x` shows it ("debug: ...").
+    mutating func message(_ text: String, level: KernelLogLevel = .warning) {
+        let line = "\(level.rawValue): \(text)"
+        operation?.messages.append(line)
+        emit(.hotplug, "printk", block: operation?.block?.raw, detail: line)
+    }
+
+    /// `dump_page()`: what it prints about a page at KERN_WARNING.
+    mutating func dumpPage(_ p: Int, because reason: String) {
+        message("page: refcount:\(pages.pageRefcount(p)) mapcount:\(pages.pageMapcount(p)) pfn:\(PFN(addresses.pfn(p)))")
+        let zone = zoneIndex(of: p).map { "|node=\(zones[$0].node.raw)|zone=\(zones[$0].type.rawValue)" } ?? ""
+        message("flags: 0x\(String(pages.flags[p], radix: 16))(\(pages.flagsOf(p).names.joined(separator: "|"))\(zone))")
+        message("page dumped because: \(reason)")
     }
 
     mutating func stepOffline() {
@@ -127,18 +135,22 @@ extension Machine {
             setPhase(.checks)
 
         case .checks:
-            // offline_pages(): alignment, holes (walk_system_ram_range), one zone.
-            guard range.lowerBound % geometry.pagesPerPageblock == 0, range.count % geometry.pagesPerBlock == 0 else {
-                return failEarly(errno: "EINVAL", reason: "unaligned range")
+            // memory_block_offline(): a block spanning more than one zone has no zone
+            // (valid_zones "none") and is refused before offline_pages() runs.
+            guard let z = zoneOfRange(range) else {
+                emit(.hotplug, "memory_block_offline", block: b,
+                     detail: "the block spans more than one zone (valid_zones: none): -EINVAL")
+                return failEarly(errno: "EINVAL", reason: nil)
             }
-            if config.has(.memmapRoundup) && blocks[b].presentPages < range.count {
+            // offline_pages(): alignment (a WARN_ON_ONCE, no reason), then holes
+            // (walk_system_ram_range() counts System RAM, whatever the memmap holds).
+            guard range.lowerBound % geometry.pagesPerPageblock == 0, range.count % geometry.pagesPerBlock == 0 else {
+                return failEarly(errno: "EINVAL", reason: nil)
+            }
+            if blocks[b].presentPages < range.count {
                 emit(.hotplug, "walk_system_ram_range", block: b,
                      detail: "\(blocks[b].presentPages) of \(range.count) pages are System RAM")
                 return failEarly(errno: "EINVAL", reason: "memory holes")
-            }
-            guard let z = zoneOfRange(range) else {
-                emit(.hotplug, "page_zone", block: b, detail: "the range spans more than one zone")
-                return failEarly(errno: "EINVAL", reason: "multizone range")
             }
             operation?.zone = z
             emit(.hotplug, "offline_pages", block: b, pfn: range.lowerBound, toPFN: range.upperBound,
@@ -185,7 +197,7 @@ extension Machine {
                 let kind = pages.kindOf(bad.pfn)
                 emit(.hotplug, "has_unmovable_pages", block: b, pfn: bad.pfn,
                      detail: "\(bad.reason.rawValue) (\(kind), flags \(pages.flagsOf(bad.pfn).names.joined(separator: "|")))")
-                message("page:\(PFN(addresses.pfn(bad.pfn))) refcount:\(pages.pageRefcount(bad.pfn)) mapcount:\(pages.pageMapcount(bad.pfn)) \(kind): \(bad.reason.rawValue)")
+                dumpPage(bad.pfn, because: "unmovable page")
                 // start_isolate_page_range() undoes the pageblocks it already isolated.
                 for done in stride(from: range.lowerBound, to: pb, by: geometry.pagesPerPageblock) {
                     unsetMigratetypeIsolate(pageblockStart: done)
@@ -215,7 +227,8 @@ extension Machine {
 
         case .testIsolated:
             if let busy = testPagesIsolated(range) {
-                operation?.testFailures += 1
+                // A page under writeback frees itself when the write completes: no stall.
+                if !pages.has(busy, .writeback) { operation?.testFailures += 1 }
                 emit(.hotplug, "test_pages_isolated", block: b, pfn: busy,
                      detail: "busy: \(pages.kindOf(busy)) \(pages.flagsOf(busy).names.joined(separator: "|")); scan again")
                 if (operation?.testFailures ?? 0) >= 64 && operation?.stall == nil {
@@ -247,7 +260,7 @@ extension Machine {
     // MARK: failure paths
 
     /// A failure before pcp and LRU caches were touched: only the state goes back.
-    mutating func failEarly(errno: String, reason: String) {
+    mutating func failEarly(errno: String, reason: String?) {
         finishFailure(errno: errno, reason: reason)
     }
 
@@ -288,12 +301,14 @@ extension Machine {
         finishFailure(errno: f.errno, reason: f.reason, kernelBug: f.kernelBug)
     }
 
-    mutating func finishFailure(errno: String?, reason: String, kernelBug: Bool = false) {
+    mutating func finishFailure(errno: String?, reason: String?, kernelBug: Bool = false) {
         guard let block = operation?.block else { return }
         blocks[block.raw].state = .online
         let range = opRange()
         let start = geometry.physAddress(PFN(addresses.pfn(range.lowerBound))), end = geometry.physAddress(PFN(addresses.pfnEnd(range.upperBound))) - 1
-        message("memory offlining [mem \(hex10(start))-\(hex10(end))] failed due to \(reason)")
+        if let reason {
+            message("memory offlining [mem \(hex10(start))-\(hex10(end))] failed due to \(reason)", level: .debug)
+        }
         emit(.hotplug, "memory_block_change_state", block: block.raw, detail: "going-offline -> online")
         operation?.result = HotplugResult(outcome: .failed, errno: errno, reason: reason, kernelBug: kernelBug)
     }
@@ -328,24 +343,34 @@ extension Machine {
              toPFN: range.upperBound, detail: "\(removed) free pages off the Isolate lists")
     }
 
+    /// The end of `offline_pages()` after `__offline_isolated_pages()`, in the kernel's order:
+    /// counters, watermarks, zonelists and node states, MEM_OFFLINE, then the zone's span.
     mutating func finishOffline(block: BlockID) {
         guard let z = operation?.zone else { return }
         let range = opRange()
         let nr = range.count
+        message("Offlined Pages \(nr)", level: .debug)
+        let node = zones[z].node.raw
+        let change = nodeStatesCheckChangesOffline(pages: nr, zone: z)
         zones[z].nrIsolatePageblock -= nr / geometry.pagesPerPageblock
         enableCaches()
         zones[z].managed -= nr
         zones[z].present -= nr
+        emit(.hotplug, "adjust_managed_page_count", block: block.raw,
+             detail: "\(zones[z].name) present \(zones[z].present), managed \(zones[z].managed)")
         initPerZoneWmarkMin()
         for zi in zones.indices { setPageset(zone: zi) }
-        emit(.hotplug, "adjust_managed_page_count", block: block.raw,
-             detail: "\(zones[z].name) present \(zones[z].present), managed \(zones[z].managed); watermarks recomputed")
+        emit(.hotplug, "init_per_zone_wmark_min", block: block.raw, detail: "watermarks and pcp limits recomputed")
+        if zones[z].present == 0 {
+            emit(.hotplug, "zone_pcp_reset", block: block.raw, detail: "node\(node) \(zones[z].name) is empty")
+            emit(.hotplug, "build_all_zonelists", block: block.raw, detail: "node\(node) \(zones[z].name) leaves the zonelists")
+        }
+        nodeStatesClearNode(node, change, block: block.raw)
         emit(.hotplug, "memory_notify", block: block.raw, detail: "MEM_OFFLINE")
         shrinkZoneSpan(zone: z, removed: range)
+        updatePgdatSpan(node: node)
         blocks[block.raw].state = .offline
         emit(.hotplug, "memory_block_change_state", block: block.raw, detail: "going-offline -> offline")
-        let start = geometry.physAddress(PFN(addresses.pfn(range.lowerBound))), end = geometry.physAddress(PFN(addresses.pfnEnd(range.upperBound))) - 1
-        message("Offlined Pages \(nr) [mem \(hex10(start))-\(hex10(end))]")
         nextBlockOrFinish(outcome: .offlined)
     }
 
@@ -371,7 +396,7 @@ extension Machine {
     }
 
     /// `remove_pfn_range_from_zone()` → `shrink_zone_span()`: a zone whose first or last
-    /// block went offline spans less.
+    /// block went offline spans less; one left with nothing spans 0 pages from pfn 0.
     mutating func shrinkZoneSpan(zone z: Int, removed: Range<Int>) {
         let bpp = geometry.pagesPerBlock
         func inZone(_ start: Int) -> Bool {
@@ -389,13 +414,26 @@ extension Machine {
             while e > start && !inZone(e - bpp) { e -= bpp }
             end = e
         }
-        if end <= start { start = zones[z].startPFN.raw; end = start }
+        if end <= start { start = 0; end = 0 }
         if start != zones[z].startPFN.raw || end != zones[z].endPFN.raw {
             zones[z].startPFN = PFN(start)
             zones[z].spanned = end - start
             emit(.hotplug, "shrink_zone_span", block: operation?.block?.raw,
-                 detail: "\(zones[z].name) now spans \(PFN(addresses.pfn(start)))-\(PFN(addresses.pfnEnd(end)))")
+                 detail: end == 0 ? "\(zones[z].name) is empty: zone_start_pfn 0, spanned_pages 0"
+                                  : "\(zones[z].name) now spans \(PFN(addresses.pfn(start)))-\(PFN(addresses.pfnEnd(end)))")
         }
+    }
+
+    /// `update_pgdat_span()`: the node spans from its lowest zone start to its highest zone end.
+    mutating func updatePgdatSpan(node n: Int) {
+        let spans = nodes[n].zoneIndices.map { zones[$0] }.filter { $0.spanned > 0 }
+        let start = spans.map(\.startPFN.raw).min() ?? 0
+        let end = spans.map(\.endPFN.raw).max() ?? 0
+        guard start != nodes[n].startPFN.raw || end != nodes[n].endPFN.raw else { return }
+        nodes[n].startPFN = PFN(start)
+        nodes[n].endPFN = PFN(end)
+        emit(.hotplug, "update_pgdat_span", block: operation?.block?.raw,
+             detail: end == 0 ? "node\(n) spans nothing" : "node\(n) spans \(PFN(start))-\(PFN(end))")
     }
 }
 

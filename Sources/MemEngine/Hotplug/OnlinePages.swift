@@ -1,32 +1,55 @@
 extension Machine {
-    /// The zones an offline block may be onlined to, the default first (sysfs `valid_zones`).
+    /// sysfs `valid_zones`: an online block's zone ("none", the empty list, when the block
+    /// spans more than one zone); for an offline block the default zone first, then the kernel
+    /// zone and ZONE_MOVABLE where they differ from it (`valid_zones_show()`).
     public func validZones(_ id: BlockID) -> [ZoneType] {
         guard id.raw >= 0, id.raw < blocks.count else { return [] }
-        let start = id.raw * geometry.pagesPerBlock
-        let kernel = kernelZoneType(forPFN: start)
-        if blocks[id.raw].state == .online {
+        if blocks[id.raw].state != .offline {
             return zoneOfRange(blockRange(id)).map { [zones[$0].type] } ?? []
         }
-        // DMA and DMA32 memory stays in its zone; above 4 GiB it may be Normal or Movable,
-        // and the zone it was in before comes first (`zone_for_pfn_range()`).
-        guard kernel == .normal else { return [kernel] }
-        let previous = pageblockZone[pageblockIndex(start)]
-        if previous != 255, zones[Int(previous)].type == .movable { return [.movable, .normal] }
-        return [.normal, .movable]
+        let zone = zones[zoneForPfnRange(.online, id)]
+        var list = [zone.type]
+        for type in [OnlineType.kernel, .movable] {
+            let other = zones[zoneForPfnRange(type, id)].type
+            if !list.contains(other) { list.append(other) }
+        }
+        return list
     }
 
-    func kernelZoneType(forPFN p: Int) -> ZoneType {
-        let node = blocks[p / geometry.pagesPerBlock].node.raw
-        for z in nodes[node].zoneIndices where zones[z].type != .movable {
-            let zone = zones[z]
-            if zone.spanned > 0 && zone.contains(PFN(p)) { return zone.type }
+    /// `zone_intersects()`: whether a zone's current span overlaps the range.
+    func zoneIntersects(_ z: Int, _ range: Range<Int>) -> Bool {
+        let zone = zones[z]
+        guard zone.spanned > 0 else { return false }
+        return range.lowerBound < zone.endPFN.raw && range.upperBound > zone.startPFN.raw
+    }
+
+    /// `default_kernel_zone_for_pfn()`: the first kernel zone of the node whose span
+    /// intersects the range, else ZONE_NORMAL.
+    func defaultKernelZoneForPfn(node n: Int, _ range: Range<Int>) -> Int {
+        let indices = nodes[n].zoneIndices
+        for z in indices where zones[z].type <= .normal && zoneIntersects(z, range) { return z }
+        return indices[ZoneType.normal.rawValue]
+    }
+
+    /// `default_zone_for_pfn()`: the zone whose span intersects the range if only the kernel
+    /// zone or only ZONE_MOVABLE does; otherwise the kernel zone (ZONE_MOVABLE under movable_node).
+    func defaultZoneForPfn(node n: Int, _ range: Range<Int>) -> Int {
+        let kernel = defaultKernelZoneForPfn(node: n, range)
+        let movable = nodes[n].zoneIndices[ZoneType.movable.rawValue]
+        let inKernel = zoneIntersects(kernel, range), inMovable = zoneIntersects(movable, range)
+        if inKernel != inMovable { return inKernel ? kernel : movable }
+        return config.movableNode ? movable : kernel
+    }
+
+    /// `zone_for_pfn_range()`: the zone an online request of this type puts the block in.
+    func zoneForPfnRange(_ type: OnlineType, _ id: BlockID) -> Int {
+        let n = blocks[id.raw].node.raw
+        let range = blockRange(id)
+        switch type {
+        case .online: return defaultZoneForPfn(node: n, range)
+        case .kernel: return defaultKernelZoneForPfn(node: n, range)
+        case .movable: return nodes[n].zoneIndices[ZoneType.movable.rawValue]
         }
-        // Above the kernel zones' spans: the highest kernel zone of the layout.
-        let layout = ZoneLayout(config: config)
-        let r = layout.zoneRanges[node]
-        if r[ZoneType.dma.rawValue].contains(p) { return .dma }
-        if r[ZoneType.dma32.rawValue].contains(p) { return .dma32 }
-        return p < r[ZoneType.dma32.rawValue].upperBound ? .dma32 : .normal
     }
 
     /// Starts bringing blocks online (writing `online`, `online_kernel` or `online_movable` to
@@ -36,12 +59,6 @@ extension Machine {
         for b in ids {
             guard b.raw >= 0, b.raw < blocks.count else { throw .noSuchBlock(b.raw) }
             guard blocks[b.raw].state == .offline else { throw .alreadyOnline(b) }
-            let valid = validZones(b)
-            switch type {
-            case .online: break
-            case .kernel: guard valid.contains(where: { $0 != .movable }) else { throw .zoneNotValid(b, type) }
-            case .movable: guard valid.contains(.movable) else { throw .zoneNotValid(b, type) }
-            }
         }
         guard let first = ids.first else { return }
         let range = blockRange(first)
@@ -57,17 +74,12 @@ extension Machine {
         let b = block.raw
         switch op.phase {
         case .onlineChecks:
-            let valid = validZones(block)
-            let zoneType: ZoneType
-            switch type {
-            case .online: zoneType = valid.first ?? .normal
-            case .kernel: zoneType = valid.first { $0 != .movable } ?? .normal
-            case .movable: zoneType = .movable
-            }
+            // memory_block_online() → zone_for_pfn_range(), then online_pages().
+            let z = zoneForPfnRange(type, block)
+            operation?.zone = z
             let node = blocks[b].node.raw
-            operation?.zone = nodes[node].zoneIndices[zoneType.rawValue]
             emit(.hotplug, "online_pages", block: b, pfn: range.lowerBound, toPFN: range.upperBound,
-                 detail: "\(type.rawValue): node\(node) \(zoneType)")
+                 detail: "\(type.rawValue): node\(node) \(zones[z].type)")
             setPhase(.moveToZone)
 
         case .moveToZone:
@@ -87,6 +99,15 @@ extension Machine {
             zones[z].nrIsolatePageblock += range.count / geometry.pagesPerPageblock
             emit(.hotplug, "move_pfn_range_to_zone", block: b,
                  detail: "\(zones[z].name) spans \(PFN(addresses.pfn(start)))-\(PFN(addresses.pfnEnd(end))); pageblocks isolated")
+            let n = zones[z].node.raw
+            if start < nodes[n].startPFN.raw || end > nodes[n].endPFN.raw || nodes[n].endPFN.raw == 0 {
+                let ns = nodes[n].endPFN.raw == 0 ? start : min(start, nodes[n].startPFN.raw)
+                nodes[n].startPFN = PFN(ns)
+                nodes[n].endPFN = PFN(max(end, nodes[n].endPFN.raw))
+            }
+            let change = nodeStatesCheckChangesOnline(zone: z)
+            operation?.nodeChange = change
+            emit(.hotplug, "memory_notify", block: b, detail: "MEM_GOING_ONLINE")
             setPhase(.onlineRange)
 
         case .onlineRange:
@@ -110,6 +131,12 @@ extension Machine {
             setPhase(.finishOnline)
 
         case .finishOnline:
+            guard let z = op.zone else { return }
+            let n = zones[z].node.raw
+            if let change = op.nodeChange { nodeStatesSetNode(n, change, block: b) }
+            if zones[z].present == range.count {
+                emit(.hotplug, "build_all_zonelists", block: b, detail: "node\(n) \(zones[z].name) joins the zonelists")
+            }
             initPerZoneWmarkMin()
             for zi in zones.indices { setPageset(zone: zi) }
             blocks[b].state = .online

@@ -137,6 +137,8 @@ public struct HotplugOperation: Codable, Equatable, Sendable {
     var moves: [UInt64: [Int]] = [:]
 
     var pendingFailure: PendingFailure?
+    /// Node states an online will set (`node_states_check_changes_online()`).
+    var nodeChange: NodeStateChange?
     public internal(set) var result: HotplugResult?
     /// The kernel's messages (dmesg lines), in order.
     public internal(set) var messages: [String] = []
@@ -149,4 +151,16 @@ public struct HotplugOperation: Codable, Equatable, Sendable {
         case .online: HotplugPhase.onlinePhases
         }
     }
+}
+
+/// printk levels of the kernel's messages, named as `dmesg -x` prints them.
+public enum KernelLogLevel: String, Codable, Sendable {
+    /// KERN_ALERT: "BUG: Bad page state" and other crashes.
+    case alert
+    /// KERN_WARNING: pr_warn() and dump_page().
+    case warning = "warn"
+    /// KERN_INFO: pr_info().
+    case info
+    /// KERN_DEBUG: pr_debug(), printed only with dynamic debug on for mm/memory_hotplug.c.
+    case debug
 }

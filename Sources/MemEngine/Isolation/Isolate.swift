@@ -128,11 +128,12 @@ extension Machine {
             return OfflineVerdict(offlinable: false, errno: "EINVAL", reason: "block is \(blocks[block.raw].state.rawValue)", blockers: [])
         }
         let range = blockRange(block)
-        if blocks[block.raw].presentPages < geometry.pagesPerBlock {
-            return OfflineVerdict(offlinable: false, errno: "EINVAL", reason: "memory holes", blockers: [])
-        }
+        // memory_block_offline() refuses a block without a zone before offline_pages() checks holes.
         if zoneOfRange(range) == nil {
             return OfflineVerdict(offlinable: false, errno: "EINVAL", reason: "multizone range", blockers: [])
+        }
+        if blocks[block.raw].presentPages < geometry.pagesPerBlock {
+            return OfflineVerdict(offlinable: false, errno: "EINVAL", reason: "memory holes", blockers: [])
         }
         var blockers: [Blocker] = []
         var total = 0

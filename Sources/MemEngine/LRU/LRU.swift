@@ -22,7 +22,8 @@ extension Machine {
 
     func nodeIndex(of p: Int) -> Int {
         if let z = zoneIndex(of: p) { return zones[z].node.raw }
-        return nodes.firstIndex { p >= $0.startPFN.raw && p < $0.endPFN.raw } ?? 0
+        let b = p / geometry.pagesPerBlock
+        return b < blocks.count ? blocks[b].node.raw : 0
     }
 
     /// Puts a page on its LRU list (`lruvec_add_folio()`).

@@ -36,10 +36,7 @@ extension Machine {
     /// Runs the workload for one tick without touching the operation (used between phases).
     mutating func runWorkload() {
         let params = WorkloadParams.of(config.workload)
-        if files.isEmpty {
-            let n = 8
-            for i in 0..<n { _ = addFile(pages: max(16, (config.totalPages / 64) >> (i % 4))) }
-        }
+        if files.isEmpty { createFiles() }
         if alivePIDs.count < max(2, params.maxProcesses / 3) {
             let node = rng.below(config.nodes)
             let cpus = nodes[node].cpus
@@ -62,9 +59,7 @@ extension Machine {
     /// and files fill the page cache until memory is about as full as the level keeps it.
     mutating func populate() {
         let params = WorkloadParams.of(config.workload)
-        if files.isEmpty {
-            for i in 0..<8 { _ = addFile(pages: max(16, (config.totalPages / 64) >> (i % 4))) }
-        }
+        if files.isEmpty { createFiles() }
         while alivePIDs.count < max(2, params.maxProcesses / 2) {
             let node = alivePIDs.count % config.nodes
             let cpus = nodes[node].cpus
@@ -72,18 +67,19 @@ extension Machine {
         }
         let target = params.targetUse * 9 / 10
         var guardSteps = config.totalPages
-        while usedPermille < target && guardSteps > 0 {
+        populating: while usedPermille < target && guardSteps > 0 {
             guardSteps -= 64
             switch rng.below(10) {
             case 0..<6:
-                guard let pid = randomAlivePID() else { return }
-                for _ in 0..<64 { guard faultAnon(pid: pid) != nil else { return } }
+                guard let pid = randomAlivePID() else { break populating }
+                for _ in 0..<64 { guard faultAnon(pid: pid) != nil else { break populating } }
             case 6..<9:
                 for _ in 0..<64 { readFilePage(allowNew: true) }
             default:
                 for _ in 0..<8 { _ = allocSlabPage(gfp: .kernelReclaimable, node: rng.below(config.nodes), cpu: rng.below(config.cpus)) }
             }
         }
+        fillPageCache()
         lruAddDrainAll()
         _ = drainEvents()
     }
@@ -102,7 +98,8 @@ extension Machine {
         switch action {
         case .fault:
             guard let pid = randomAlivePID() else { return }
-            if usedPermille < params.targetUse {
+            // Processes want their memory whatever the page cache holds; reclaim makes room.
+            if demandPermille < params.targetUse {
                 let burst = 1 + rng.below(8)
                 for _ in 0..<burst { guard faultAnon(pid: pid) != nil else { break } }
             } else if alivePIDs.count < params.maxProcesses && rng.chance(permille: 100) {
@@ -111,9 +108,12 @@ extension Machine {
         case .touch:
             guard let pid = randomAlivePID(), !processes[pid].ptes.isEmpty else { return }
             let i = rng.below(processes[pid].ptes.count)
-            if let p = processes[pid].ptes[i].presentPFN { markAccessed(p) }
+            if let p = processes[pid].ptes[i].presentPFN { markAccessed(p) } else if processes[pid].ptes[i].swapSlot != nil {
+                swapIn(pid: pid, index: i)
+            }
         case .read:
-            readFilePage(allowNew: usedPermille < params.targetUse)
+            // Page cache takes whatever is free; kswapd keeps the zones at their watermarks.
+            readFilePage(allowNew: true)
         case .write:
             writeFilePage()
         case .slabAlloc:
@@ -144,12 +144,7 @@ extension Machine {
             return
         }
         guard allowNew else { return }
-        let cpu = rng.below(config.cpus)
-        let node = cpu % config.nodes
-        guard let (p, _) = allocPages(order: 0, gfp: .highUserMovable, preferredNode: node, cpu: cpu) else { return }
-        fill(p, kind: .file, owner: UInt32(f), index: UInt32(off), flags: .mappedToDisk)
-        files[f].pages[off] = UInt32(p)
-        folioAddLRU(p, cpu: cpu)
+        readahead(file: f, offset: off, cpu: rng.below(config.cpus))
     }
 
     /// A write to a cached file page: it turns dirty and, often, writeback starts.
@@ -159,18 +154,6 @@ extension Machine {
         if rng.chance(permille: 500) {
             pages.set(p, .writeback)
             inFlightIO.append(PendingIO(kind: .writeback, pfn: UInt32(p), due: tick + 5 + rng.below(40)))
-        }
-    }
-
-    /// kswapd's work when free memory runs low: clean inactive file pages are dropped, anon
-    /// pages are swapped out (isolated, put in the swap cache, unmapped, written, freed).
-    mutating func reclaimIfNeeded(params: WorkloadParams) {
-        let lowWater = zones.reduce(0) { $0 + $1.watermarks.high }
-        let free = zones.reduce(0) { $0 + $1.freePages }
-        let pressure = free < lowWater * 2 || usedPermille > params.targetUse + 50
-        guard pressure else { return }
-        for _ in 0..<(params.actionsPerTick * 2) {
-            if rng.chance(permille: 500) { dropCleanFilePage() } else { swapOutSomePage() }
         }
     }
 
@@ -205,43 +188,6 @@ extension Machine {
         freePages(p, order: 0, cpu: cpu)
     }
 
-    mutating func swapOutSomePage() {
-        guard swapEnabled, let pid = randomAlivePID(), !processes[pid].ptes.isEmpty else { return }
-        let i = rng.below(processes[pid].ptes.count)
-        // Reclaim leaves locked and pinned pages alone (`folio_maybe_dma_pinned()`).
-        guard let p = processes[pid].ptes[i].presentPFN, pages.has(p, .lru), !pages.has(p, .locked),
-              pages.refcount[p] <= 1 else { return }
-        if pages.has(p, .active) {
-            deactivate(p)
-            return
-        }
-        guard isolateLRU(p) else { return }
-        let slot = allocSwapSlot(pid: UInt32(pid), index: UInt32(i))
-        processes[pid].ptes[i] = .swap(slot)
-        pages.mapcount[p] = 0
-        pages.set(p, [.swapcache, .writeback])
-        inFlightIO.append(PendingIO(kind: .swapOut, pfn: UInt32(p), due: tick + 3 + rng.below(20)))
-        vmstat.pswpout += 1
-    }
-
-    /// A fault on a swapped-out page (`do_swap_page()`): a new page joins the swap cache and
-    /// the LRU, locked while the read is in flight; it is mapped only once the read is done,
-    /// so for a while it is on the LRU and in the swap cache but mapped by nobody.
-    mutating func swapInSomePage() {
-        guard let pid = randomAlivePID(), !processes[pid].ptes.isEmpty else { return }
-        for _ in 0..<4 {
-            let i = rng.below(processes[pid].ptes.count)
-            guard processes[pid].ptes[i].swapSlot != nil else { continue }
-            let node = processes[pid].node.raw, cpu = processes[pid].cpu.raw
-            guard let (p, _) = allocPages(order: 0, gfp: .highUserMovable, preferredNode: node, cpu: cpu) else { return }
-            fill(p, kind: .anon, owner: UInt32(pid), index: UInt32(i), flags: [.swapBacked, .swapcache, .locked])
-            folioAddLRU(p, cpu: cpu)
-            inFlightIO.append(PendingIO(kind: .swapIn, pfn: UInt32(p), due: tick + 2 + rng.below(10)))
-            vmstat.pswpin += 1
-            return
-        }
-    }
-
     /// Completes the I/O due by now.
     mutating func completeIO() {
         guard !inFlightIO.isEmpty else { return }
@@ -261,7 +207,7 @@ extension Machine {
             case .swapIn:
                 // Read done: unlocked, and mapped a little later by the faulting task.
                 pages.clear(p, .locked)
-                inFlightIO.append(PendingIO(kind: .swapInMap, pfn: io.pfn, due: tick + 1 + rng.below(6)))
+                inFlightIO.append(PendingIO(kind: .swapInMap, pfn: io.pfn, due: tick + 5 + rng.below(45)))
             case .swapInMap:
                 mapSwappedInPage(p)
             }

@@ -143,8 +143,8 @@ struct LiveApp: TerminalApp, MapNavigating {
         case .zoomOut, .back:
             if zoom == .block { zoom = .overview } else { status = "already at the whole machine" }
         case .offline: return simulateOffline()
-        case .online:
-            status = "live mode never writes to /sys: O onlines blocks in the simulator only"
+        case .online, .offlineNode:
+            status = "live mode never writes to /sys: O and X change blocks in the simulator only"
             return [.bell]
         case .runPause:
             guard !isSavedCopy else {

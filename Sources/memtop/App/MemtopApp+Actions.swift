@@ -20,6 +20,7 @@ extension MemtopApp {
         case .back:
             if zoom == .block { zoom = .overview } else { status = "already at the whole machine" }
         case .offline: return startOffline()
+        case .offlineNode: return startNodeOffline()
         case .online: return openOnlineChooser()
         case .runPause:
             running.toggle()
@@ -125,11 +126,28 @@ extension MemtopApp {
 
     /// `o`: offline the block under the cursor and run it at the current speed.
     mutating func startOffline() -> [Effect] {
+        let name = machine.addresses.name(cursorBlockID)
+        // An imported machine never gets a sysfs command: nothing is written to /sys.
+        let text = machine.addresses.isIdentity
+            ? "o: echo offline > /sys/devices/system/memory/\(name)/state"
+            : "o: simulated offline_pages() of \(name), pfn \(viewRange(of: cursorBlockID).lowerBound); nothing is written to /sys"
+        return beginOffline([cursorBlockID], what: name, note: text)
+    }
+
+    /// `X`: offline every online block of the cursor's node, lowest first: a node hot-remove.
+    mutating func startNodeOffline() -> [Effect] {
+        let node = machine.blocks[cursorBlock].node.raw
+        let ids = machine.blocks(ofNode: node)
+        return beginOffline(ids, what: "node\(node)",
+                            note: "X: offline every block of node\(node) (\(ids.count) online), the last one clears N_MEMORY")
+    }
+
+    mutating func beginOffline(_ ids: [BlockID], what: String, note text: String) -> [Effect] {
         machine.clearOperation()
         do {
-            try machine.startOffline([cursorBlockID])
+            try machine.startOffline(ids)
         } catch {
-            status = "cannot offline: \(error.description)"
+            status = "cannot offline \(what): \(error.description)"
             return [.bell]
         }
         announcedStall = nil
@@ -140,16 +158,10 @@ extension MemtopApp {
         logScroll = 0
         // On a narrow screen the phases are what to watch.
         if layout.tabbed != nil { tab = .hotplug }
-        let name = machine.addresses.name(cursorBlockID)
-        if machine.addresses.isIdentity {
-            note("o: echo offline > /sys/devices/system/memory/\(name)/state", .important)
-        } else {
-            // An imported machine: never print a sysfs command, nothing is written to /sys.
-            note("o: simulated offline_pages() of \(name), pfn \(viewRange(of: cursorBlockID).lowerBound); nothing is written to /sys", .important)
-        }
+        note(text, .important)
         // A paused map stays paused: the operation is prepared and waits for n, m, M, N or Space.
-        status = running ? "offlining \(name): space pauses, n steps, Esc cancels"
-                         : "\(name) prepared, paused: n m M N step, space runs"
+        status = running ? "offlining \(what): space pauses, n steps, Esc cancels"
+                         : "\(what) prepared, paused: n m M N step, space runs"
         return []
     }
 

@@ -22,3 +22,23 @@ func parseBlocks(_ args: [String], on machine: Machine) throws -> [BlockID] {
     }
     return ids
 }
+
+/// The blocks a command works on: those named, every online block of `node`, or the
+/// scenario's when neither is given.
+func targetBlocks(_ args: [String], node: Int?, scenario: String?, on machine: Machine) throws -> [BlockID] {
+    if args.isEmpty && node == nil, let scenario {
+        let s = try Scenario.named(scenario).offlineCommand()
+        return try targetBlocks(s.blocks, node: s.node, scenario: nil, on: machine)
+    }
+    if let node {
+        guard args.isEmpty else { throw ValidationError("give memory blocks or --node, not both") }
+        guard node >= 0, node < machine.nodes.count else {
+            throw ValidationError("there is no node \(node): this machine has node\(machine.nodes.count == 1 ? " 0" : "s 0-\(machine.nodes.count - 1)")")
+        }
+        let ids = machine.blocks(ofNode: node)
+        guard !ids.isEmpty else { throw ValidationError("node \(node) has no online memory block") }
+        return ids
+    }
+    guard !args.isEmpty else { throw ValidationError("name a memory block (such as 12), --node N or --scenario NAME") }
+    return try parseBlocks(args, on: machine)
+}

@@ -32,11 +32,24 @@ struct MachineOptions: ParsableArguments {
     @Option(name: .customLong("without"),
             help: "Switch off one fix of the 2007 series (repeatable): isolate-freed-pages-asap, swapin-unmapped-skip, anon-vma-hold, memmap-roundup.")
     var without: [String] = []
+
+    @Flag(name: .customLong("movable-node"),
+          help: "movable_node boot option: every node but node 0 is all ZONE_MOVABLE and boot memory stays out of it.")
+    var movableNode = false
+
+    @Option(help: "Ticks (microseconds) the workload runs after boot before anything else happens (default 200).")
+    var warmup: Int?
+
+    @Option(help: "A named scenario ('memtop scenarios' lists them): its machine, and its block for offline, online and the map. Options given as well change it.")
+    var scenario: String?
 }
 
 extension MachineOptions {
     /// The engine's configuration, or a ValidationError that names the bad option (exit 2).
     func makeConfig() throws -> MachineConfig {
+        if let scenario {
+            return try Scenario.named(scenario).machineOptions().overridden(by: self).makeConfig()
+        }
         var c = MachineConfig()
         if let blockSize {
             guard let bytes = ByteSize.parse(blockSize) else {
@@ -69,6 +82,11 @@ extension MachineOptions {
             }
             c.movablecore = a
         }
+        if movableNode {
+            c.movableNode = true
+            // The kernel ignores movablecore= under movable_node; memtop's default 25% goes too.
+            if self.movablecore == nil { c.movablecore = nil }
+        }
         if let seed {
             guard let value = UInt64(seed) else {
                 throw ValidationError("--seed \(Quoted(seed)) is not a whole number from 0 to \(UInt64.max)")
@@ -95,6 +113,40 @@ extension MachineOptions {
     /// Boots the machine (`warmupTicks` ticks of workload after boot).
     func bootMachine(warmupTicks: Int? = nil) throws -> Machine {
         let config = try makeConfig()
-        do { return try Machine(config: config, warmupTicks: warmupTicks) } catch let e { throw ValidationError(e.description) }
+        let ticks = try warmupTicks ?? effectiveWarmup()
+        do { return try Machine(config: config, warmupTicks: ticks) } catch let e { throw ValidationError(e.description) }
+    }
+}
+
+extension MachineOptions {
+    /// These options with every option that `other` gives put in their place (a scenario's
+    /// machine changed by what the command line adds).
+    func overridden(by other: MachineOptions) -> MachineOptions {
+        var o = self
+        o.scenario = nil
+        if let v = other.memory { o.memory = v }
+        if let v = other.nodes { o.nodes = v }
+        if let v = other.cpus { o.cpus = v }
+        if let v = other.blockSize { o.blockSize = v }
+        if let v = other.kernelcore { o.kernelcore = v }
+        if let v = other.movablecore { o.movablecore = v }
+        if let v = other.seed { o.seed = v }
+        if let v = other.workload { o.workload = v }
+        if let v = other.warmup { o.warmup = v }
+        o.without += other.without
+        o.movableNode = o.movableNode || other.movableNode
+        return o
+    }
+}
+
+extension MachineOptions {
+    /// --warmup, or the scenario's, or nil for the engine's default.
+    func effectiveWarmup() throws -> Int? {
+        if let warmup {
+            guard warmup >= 0, warmup <= 10_000_000 else { throw ValidationError("--warmup must be 0 ... 10000000 ticks") }
+            return warmup
+        }
+        if let scenario { return try Scenario.named(scenario).machineOptions().effectiveWarmup() }
+        return nil
     }
 }

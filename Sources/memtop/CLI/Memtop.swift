@@ -33,7 +33,7 @@ struct Memtop: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [SimCommand.self, OfflineCommand.self, OnlineCommand.self,
-                      LiveCommand.self, InspectCommand.self, CaptureCommand.self, LessonCommand.self],
+                      LiveCommand.self, InspectCommand.self, CaptureCommand.self, LessonCommand.self, ScenariosCommand.self],
         defaultSubcommand: SimCommand.self
     )
 

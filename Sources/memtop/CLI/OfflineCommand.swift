@@ -19,7 +19,10 @@ struct OfflineCommand: ParsableCommand {
             """)
 
     @Argument(help: "Memory blocks: 12, memory12, or a range 8-11.")
-    var blocks: [String]
+    var blocks: [String] = []
+
+    @Option(help: "Offline every online block of this node, lowest first (a node hot-remove).")
+    var node: Int?
 
     @OptionGroup var machine: MachineOptions
 
@@ -47,7 +50,7 @@ struct OfflineCommand: ParsableCommand {
             return try CapturedOffline(block: blocks[0], from: from, json: json, maxTicks: maxTicks).run()
         }
         var m = try machine.bootMachine()
-        let ids = try parseBlocks(blocks, on: m)
+        let ids = try targetBlocks(blocks, node: node, scenario: machine.scenario, on: m)
         m.workloadEnabled = !noWorkload
         m.eventFilter = [.hotplug]
         do { try m.startOffline(ids) } catch let e { throw ValidationError(e.description) }
@@ -69,7 +72,7 @@ struct OnlineCommand: ParsableCommand {
             """)
 
     @Argument(help: "Memory blocks: 12, memory12, or a range 8-11.")
-    var blocks: [String]
+    var blocks: [String] = []
 
     @Option(help: "Zone to online into: movable, or kernel (also: normal) (default: the block's default zone).")
     var zone: String?
@@ -89,7 +92,7 @@ struct OnlineCommand: ParsableCommand {
         case let z?: throw ValidationError("--zone \(Quoted(z)) is not movable or kernel (normal)")
         }
         var m = try machine.bootMachine()
-        let ids = try parseBlocks(blocks, on: m)
+        let ids = try targetBlocks(blocks, node: nil, scenario: machine.scenario, on: m)
         m.eventFilter = []
         let offline = ids.filter { m.blocks[$0.raw].state == .online }
         if !offline.isEmpty {

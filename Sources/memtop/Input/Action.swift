@@ -16,6 +16,8 @@ enum Action: Hashable, Sendable {
     case offline
     /// Online the block under the cursor.
     case online
+    /// Offline every block of the cursor's node (a node hot-remove).
+    case offlineNode
     case runPause
     /// One micro-step of the engine.
     case step
@@ -65,6 +67,7 @@ enum Action: Hashable, Sendable {
         case .back: return "zoom out (never cancels)"
         case .offline: return "offline block"
         case .online: return "online block"
+        case .offlineNode: return "offline the block's node"
         case .runPause: return "run / pause"
         case .step: return "one step"
         case .phase: return "one phase (one kernel function)"

@@ -45,7 +45,7 @@ struct KeyTable: Sendable {
         (.pageUp, .pageUp), (.pageDown, .pageDown), (.home, .home), (.end, .end),
         (.enter, .zoomIn),
         (.escape, .zoomOut), (.backspace, .back),
-        (.char("o"), .offline), (.char("O"), .online),
+        (.char("o"), .offline), (.char("O"), .online), (.char("X"), .offlineNode),
         (.char(" "), .runPause),
         (.char("n"), .step), (.char("N"), .phase),
         (.char("m"), .stepFolio), (.char("M"), .nextMigration),

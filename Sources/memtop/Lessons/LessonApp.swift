@@ -20,6 +20,7 @@ struct LessonApp: TerminalApp {
     var problem: String?
 
     var minimumSize: Size { map.minimumSize }
+    var workPerFrame: Int { map.workPerFrame }
     var tickInterval: Duration? { listSelection == nil ? map.tickInterval : nil }
 
     init(map: MemtopApp) {

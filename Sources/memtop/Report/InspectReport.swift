@@ -57,11 +57,29 @@ struct InspectReport: Codable, Equatable, Sendable {
         var offline: UInt64 = 0
         /// Present but never initialised (deferred struct page init); see `LivePageKind.uninit`.
         var uninit: UInt64 = 0
+        /// Free pages on per-cpu lists (not in `free`, not in the zone's free_pages); nil in
+        /// live mode, where the kernel shows them as free.
+        var pcp: UInt64?
 
         enum CodingKeys: String, CodingKey {
-            case free, slab, pagetable, reserved, kernel, other, offline, uninit
+            case free, pcp, slab, pagetable, reserved, kernel, other, offline, uninit
             case lruAnon = "lru_anon"
             case lruFile = "lru_file"
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(free, forKey: .free)
+            try c.encode(pcp, forKey: .pcp)
+            try c.encode(lruAnon, forKey: .lruAnon)
+            try c.encode(lruFile, forKey: .lruFile)
+            try c.encode(slab, forKey: .slab)
+            try c.encode(pagetable, forKey: .pagetable)
+            try c.encode(reserved, forKey: .reserved)
+            try c.encode(kernel, forKey: .kernel)
+            try c.encode(other, forKey: .other)
+            try c.encode(offline, forKey: .offline)
+            try c.encode(uninit, forKey: .uninit)
         }
 
         init() {}
@@ -97,7 +115,7 @@ struct InspectReport: Codable, Equatable, Sendable {
             }
         }
 
-        var total: UInt64 { LivePageKind.allCases.reduce(0) { $0 + self[$1] } }
+        var total: UInt64 { LivePageKind.allCases.reduce(pcp ?? 0) { $0 + self[$1] } }
     }
 
     /// A pfn that stops the block from going offline, with the kernel's reason string.

@@ -15,7 +15,8 @@ struct SimInspector {
         let blocks = m.blocks.map { b -> InspectReport.Block in
             let s = m.blockSummary(b.id)
             var pages = InspectReport.PageCounts()
-            pages.free = UInt64(s.count(.free) + s.count(.pcp))
+            pages.free = UInt64(s.count(.free))
+            pages.pcp = UInt64(s.count(.pcp))
             pages.lruAnon = UInt64(s.count(.inactiveAnon) + s.count(.activeAnon))
             pages.lruFile = UInt64(s.count(.inactiveFile) + s.count(.activeFile))
             pages.slab = UInt64(s.count(.slab))
@@ -30,7 +31,7 @@ struct SimInspector {
             var block = InspectReport.Block(
                 id: b.id.raw, state: b.state.rawValue, zone: zone, node: b.node.raw,
                 startPfn: UInt64(m.pfnRange(of: b.id).lowerBound.raw),
-                validZones: m.validZones(b.id).map(\.description), pages: pages,
+                validZones: m.validZones(b.id).isEmpty ? ["none"] : m.validZones(b.id).map(\.description), pages: pages,
                 offlinable: verdict?.offlinable,
                 blockers: verdict.map { v in
                     v.blockers.map { InspectReport.Blocker(pfn: UInt64($0.pfn.raw), reason: $0.reason, kind: $0.kind.description) }

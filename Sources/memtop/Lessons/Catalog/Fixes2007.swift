@@ -42,13 +42,14 @@ extension Lesson {
         LessonStep(machine: "--seed 1 --memory 1020M --without memmap-roundup", workload: false, mode: .kind,
                    cursor: .lastBlock(zoom: true), operation: .offline, run: .end, text: [
             "Without memmap-roundup: memory ends 4 MiB into the last block, and the struct pages of",
-            "that hole were never initialised. Their garbage flags (magenta ?) look like an LRU",
-            "page, and offlining tries to isolate one: bad page state.",
+            "that hole were never initialised: garbage flags (magenta ?) that a 2007 kernel took for",
+            "an LRU page. 6.x counts the block's System RAM first (walk_system_ram_range), so the",
+            "offline stops before any page is looked at: EINVAL, \"memory holes\".",
         ]),
         LessonStep(machine: "--seed 1 --memory 1020M", workload: false, mode: .kind,
                    cursor: .lastBlock(zoom: true), operation: .offline, run: .end, text: [
-            "With the fix the hole's struct pages are initialised as reserved, and 6.x refuses the",
-            "block up front: EINVAL, \"memory holes\".",
+            "With the fix the hole's struct pages are initialised (no more garbage in the map), and",
+            "6.x refuses the block up front all the same: EINVAL, \"memory holes\".",
         ]),
     ])
 }
