@@ -164,7 +164,7 @@ def block_result(number, files, capture_dir, timeout):
 
 def main():
     p = argparse.ArgumentParser()
-    for name in ("data", "dest", "name", "description", "below4g", "cmdline", "kernel-package", "qemu"):
+    for name in ("data", "dest", "name", "description", "below4g", "dimm", "cmdline", "kernel-package", "qemu"):
         p.add_argument("--" + name, required=True)
     for name in ("memory", "nodes", "cpus", "thp", "nothp", "shmem", "mlock", "files", "filekib",
                  "timeout", "wall"):
@@ -211,6 +211,7 @@ def main():
         "nodes": args.nodes,
         "cpus": args.cpus,
         "max_ram_below_4g_mib": None if args.below4g == "-" else int(args.below4g),
+        "dimm_mib": None if args.dimm == "-" else int(args.dimm),
         "cmdline": files.get("guest/cmdline", args.cmdline.encode()).decode().strip(),
         "workload": {"thp_mib": args.thp, "nothp_mib": args.nothp, "shmem_mib": args.shmem,
                      "mlock_mib": args.mlock, "files": args.files, "file_kib": args.filekib},

@@ -38,7 +38,6 @@ emit_file() { # relpath file
 }
 
 TIMEOUT=$(param timeout 20)
-ONLY=$(param blocks all)
 M=/sys/devices/system/memory
 T=/sys/kernel/tracing
 
@@ -123,7 +122,6 @@ emit guest/blocks.txt <<EOF
 $blocks
 EOF
 for n in $blocks; do
-    case " $ONLY " in *" $n "*|" all ") ;; *) continue ;; esac
     B=$M/memory$n
     R=blocks/memory$n
     zone_before=$(cat $B/valid_zones)
