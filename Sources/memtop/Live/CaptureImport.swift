@@ -112,7 +112,7 @@ struct CaptureImport {
     static func window(for target: InspectReport.Block, in report: InspectReport) -> [InspectReport.Block] {
         let highest = target.zone == "Movable" ? 3 : 2
         let usable = report.blocks.filter { b in
-            b.state == "online" && b.pages != nil && b.errno != "EINVAL"
+            b.state == "online" && b.pages != nil
                 && (b.zone.flatMap { MigrationRoom.zoneIndex[$0] }.map { $0 <= highest } ?? false)
         }
         let nodes = Set(usable.compactMap(\.node))
