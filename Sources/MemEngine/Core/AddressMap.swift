@@ -37,6 +37,12 @@ public struct AddressMap: Codable, Equatable, Sendable {
         return pfn(p - 1) + 1
     }
 
+    /// The real pfns of an engine range that lies in one block.
+    public func viewRange(_ range: Range<PFN>) -> Range<PFN> {
+        guard !isIdentity, !range.isEmpty else { return range }
+        return PFN(pfn(range.lowerBound.raw))..<PFN(pfnEnd(range.upperBound.raw))
+    }
+
     /// The engine pfn of real pfn `p`, or nil when its block was not imported.
     public func enginePFN(_ p: Int) -> Int? {
         guard !isIdentity else { return p }

@@ -193,7 +193,7 @@ extension Machine {
                 emit(.hotplug, "set_migratetype_isolate", block: b, pfn: pb, order: geometry.pageblockOrder, detail: "-EBUSY")
                 emit(.hotplug, "has_unmovable_pages", block: b, pfn: bad.pfn,
                      detail: "\(bad.reason.rawValue) (\(kind), flags \(pages.flagsOf(bad.pfn).names.joined(separator: "|")))")
-                message("page:\(PFN(bad.pfn)) refcount:\(pages.pageRefcount(bad.pfn)) mapcount:\(pages.pageMapcount(bad.pfn)) \(kind): \(bad.reason.rawValue)")
+                message("page:\(PFN(addresses.pfn(bad.pfn))) refcount:\(pages.pageRefcount(bad.pfn)) mapcount:\(pages.pageMapcount(bad.pfn)) \(kind): \(bad.reason.rawValue)")
                 // start_isolate_page_range() undoes the pageblocks it already isolated.
                 undoFailedIsolation(failedStep: cursor, of: range)
                 operation?.isolatedPageblocks = 0
@@ -225,7 +225,7 @@ extension Machine {
                 emit(.hotplug, "test_pages_isolated", block: b, pfn: busy,
                      detail: "busy: \(pages.kindOf(busy)) \(pages.flagsOf(busy).names.joined(separator: "|")); scan again")
                 if (operation?.testFailures ?? 0) >= 64 && operation?.stall == nil {
-                    noteStall("pfn \(PFN(busy)) stays busy (\(pages.kindOf(busy)), not on the LRU, not free): test_pages_isolated keeps failing")
+                    noteStall("pfn \(PFN(addresses.pfn(busy))) stays busy (\(pages.kindOf(busy)), not on the LRU, not free): test_pages_isolated keeps failing")
                 }
                 operation?.scanPFN = PFN(range.lowerBound)
                 setPhase(.migrate)

@@ -151,7 +151,7 @@ extension Machine {
         if op.roundsWithoutProgress >= 3 {
             let what = op.lastFailureReason ?? "a page that cannot be isolated"
             let pfn = op.lastFailurePFN ?? op.scanPFN.raw
-            noteStall("pfn \(PFN(pfn)) will not move: \(what)")
+            noteStall("pfn \(PFN(addresses.pfn(pfn))) will not move: \(what)")
         }
     }
 

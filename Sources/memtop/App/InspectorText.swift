@@ -12,7 +12,7 @@ enum InspectorText {
         if info.pageblockIsolated { mt += " (isolated: Isolate)" }
         let place = [info.node?.description, info.zone].compactMap { $0 }.joined(separator: " ")
         var lines: [Line] = [
-            ("pfn \(pfn) in \(block), \(place.isEmpty ? "no zone" : place); pageblock \(pageblockStart) \(mt)", .plain.bold()),
+            ("pfn \(PFN(m.addresses.pfn(pfn.raw))) in \(m.addresses.name(block)), \(place.isEmpty ? "no zone" : place); pageblock \(PFN(m.addresses.pfn(pageblockStart.raw))) \(mt)", .plain.bold()),
         ]
         var counts = "kind \(info.kind)"
         if let order = info.buddyOrder { counts += " (buddy head, order \(order))" }
@@ -27,11 +27,11 @@ enum InspectorText {
     static func block(_ m: Machine, _ id: BlockID) -> [Line] {
         let b = m.blocks[id.raw]
         let s = m.blockSummary(id)
-        let range = m.pfnRange(of: id)
+        let range = m.addresses.viewRange(m.pfnRange(of: id))
         let zone = s.multizone ? "multizone" : s.zone?.description ?? "no zone"
         let valid = m.validZones(id).map(\.description).joined(separator: " ")
         var lines: [Line] = [
-            ("\(id) \(b.state.rawValue)  \(b.node) \(zone)  pfn \(range.lowerBound)-\(range.upperBound)  valid_zones \(valid.isEmpty ? "none" : valid)", .plain.bold()),
+            ("\(m.addresses.name(id)) \(b.state.rawValue)  \(b.node) \(zone)  pfn \(range.lowerBound)-\(range.upperBound)  valid_zones \(valid.isEmpty ? "none" : valid)", .plain.bold()),
         ]
         let kinds: [(PageKind, String)] = [(.free, "free"), (.pcp, "pcp"), (.anon, "anon"), (.file, "file"), (.slab, "slab"),
                                            (.pageTable, "ptbl"), (.reserved, "resv"), (.offline, "offline"), (.garbage, "garbage")]
@@ -53,7 +53,7 @@ enum InspectorText {
         if verdict.blockedPageblocks > 0 { text += ", \(verdict.blockedPageblocks) pageblock(s) refuse" }
         lines.append((text, Style(fg: .brightRed, attributes: .bold)))
         for blocker in verdict.blockers {
-            lines.append(("  pfn \(blocker.pfn) \(blocker.kind): \(blocker.reason)", .plain))
+            lines.append(("  pfn \(PFN(m.addresses.pfn(blocker.pfn.raw))) \(blocker.kind): \(blocker.reason)", .plain))
         }
         return lines
     }

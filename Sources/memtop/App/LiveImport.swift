@@ -37,7 +37,7 @@ enum LiveImport {
         let window = self.window(around: index, memory: memory)
         var imported: [(index: Int, block: ImportedBlock)]
         do {
-            imported = try read(window, memory: memory, reader: reader)
+            imported = try read(window, target: index, memory: memory, reader: reader)
         } catch {
             return .failure(Refusal(message: "\(error)"))
         }
@@ -48,8 +48,10 @@ enum LiveImport {
         let cpus = max(1, min(256, memory.snapshot.zones?.map(\.cpus).max() ?? 1))
         let machine: Machine
         do {
-            machine = try Machine(importing: ImportedMachine(geometry: memory.geometry, cpus: cpus, blocks: imported.map(\.block),
-                                                             realBlocks: imported.map { memory.blockViews[$0.index].id.raw }))
+            var description = ImportedMachine(geometry: memory.geometry, cpus: cpus, blocks: imported.map(\.block),
+                                              realBlocks: imported.map { memory.blockViews[$0.index].id.raw })
+            description.swap = (memory.snapshot.meminfo?["SwapTotal"] ?? 1) > 0
+            machine = try Machine(importing: description)
         } catch {
             return .failure(Refusal(message: error.description))
         }
@@ -65,7 +67,7 @@ enum LiveImport {
         app.note("Imported \(imported.count) blocks: \(names); the trace names their real ids and pfns. Owners are synthetic (one process, one file);")
         app.note("migratetypes guessed (kernel pageblocks Unmovable, the rest Movable); pages without flags became unknown kernel pages, never-initialised free; workload off.")
         app.cursorBlock = newIndex
-        app.cursorPFN = machine.pfnRange(of: BlockID(newIndex)).lowerBound
+        app.cursorPFN = app.viewRange(of: BlockID(newIndex)).lowerBound
         app.zoom = .block
         _ = app.perform(.offline)
         return .success(app)
@@ -73,7 +75,7 @@ enum LiveImport {
 
     /// Every page of the `window` blocks, as the engine imports them; blocks the data does not
     /// cover whole are left out.
-    private static func read(_ window: Set<Int>, memory: LiveMemory, reader: LiveReader) throws -> [(index: Int, block: ImportedBlock)] {
+    private static func read(_ window: Set<Int>, target: Int, memory: LiveMemory, reader: LiveReader) throws -> [(index: Int, block: ImportedBlock)] {
         var scanner = try BlockScanner(source: reader.source, buddyTails: .forKernel(memory.snapshot.kernel),
                                        pageblockPages: min(memory.snapshot.pageTypes?.pagesPerBlock ?? 512, memory.snapshot.blockPages ?? 512))
         var imported: [(index: Int, block: ImportedBlock)] = []
@@ -82,7 +84,10 @@ enum LiveImport {
             let pfns = UInt64(block.pfns.lowerBound.raw)..<UInt64(block.pfns.upperBound.raw)
             let scan = try scanner.scan(pfns, inMovableZone: block.zone == .movable, keepPages: true)
             guard scan.isComplete, let pages = scan.pages, let zone = block.zone else { continue }
-            imported.append((i, ImportedBlock(zone: zone, pages: .each(pages.map { importedPage($0) }))))
+            // As the verdict judged them (see CaptureImport): flagless pages are free in
+            // ZONE_MOVABLE and where the verdict took them as per-cpu pages.
+            let flaglessFree = zone == .movable || (i == target && memory.reports[i]?.offlinable == true)
+            imported.append((i, ImportedBlock(zone: zone, pages: .each(pages.map { importedPage($0, flaglessFree: flaglessFree) }))))
         }
         return imported
     }

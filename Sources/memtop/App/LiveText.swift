@@ -39,13 +39,18 @@ enum LiveText {
         }
         switch report.offlinable {
         case true?:
-            return [("what-if offline: would offline (every pageblock isolates; o simulates it)", Style(fg: .brightGreen))]
+            var lines: [Line] = [("what-if offline: would offline (every pageblock isolates; o simulates it)", Style(fg: .brightGreen))]
+            if let note = report.note { lines.append(("  " + note, .plain.dim())) }
+            return lines
         case false?:
-            let reason = report.blockers.first?.reason ?? "unmovable page"
-            // offline_pages() returns -EINVAL for the range checks, -EBUSY when isolation fails.
-            let errno = ["memory holes", "multizone range"].contains(reason) ? "EINVAL" : "EBUSY"
-            var lines: [Line] = [("what-if offline: \(errno) \(reason), \(report.blockerCount) blocking page\(report.blockerCount == 1 ? "" : "s")",
-                                  Style(fg: .brightRed, attributes: .bold))]
+            // The verdict's errno: EINVAL (range checks), EBUSY (isolation), EINTR (no targets).
+            let reason = report.reason ?? report.blockers.first?.reason ?? "unmovable page"
+            let errno = report.errno ?? "EBUSY"
+            let count = report.blockerCount > 0 ? ", \(report.blockerCount) blocking page\(report.blockerCount == 1 ? "" : "s")" : ""
+            var lines: [Line] = [("what-if offline: \(errno) \(reason)\(count)", Style(fg: .brightRed, attributes: .bold))]
+            if let room = report.freeForMigration, errno == "EINTR" {
+                lines.append(("  \(room) pages free for it outside the block, above the watermarks", .plain))
+            }
             for blocker in report.blockers {
                 lines.append(("  pfn \(PFN(Int(blocker.pfn))) \(blocker.reason)" + (blocker.kind.map { " (\($0))" } ?? ""), .plain))
             }

@@ -58,16 +58,21 @@ struct SimulatedMemory: MemoryMapSource {
             // An offline block has no zone any more; it stays drawn among its neighbours.
             let zone = machine.zoneType(range.lowerBound) ?? zones.min() ?? previousZone
             previousZone = zone
-            return BlockView(id: block.id, node: block.node, zone: zone, multizone: zones.count > 1,
-                             state: block.state, pfns: range)
+            // An imported machine shows its blocks' real ids and pfns (`AddressMap`).
+            return BlockView(id: BlockID(machine.addresses.block(block.id.raw)), node: block.node, zone: zone, multizone: zones.count > 1,
+                             state: block.state, pfns: machine.addresses.viewRange(range))
         }
     }
 
     func census(_ range: Range<PFN>, stride: Int) -> PageCensus {
-        machine.census(range, stride: stride)
+        let a = machine.addresses
+        guard !a.isIdentity, !range.isEmpty, let lower = a.enginePFN(range.lowerBound.raw),
+              let last = a.enginePFN(range.upperBound.raw - 1) else { return machine.census(range, stride: stride) }
+        return machine.census(PFN(lower)..<PFN(last + 1), stride: stride)
     }
 
-    func page(_ pfn: PFN) -> PageView {
+    func page(_ viewPFN: PFN) -> PageView {
+        let pfn = PFN(machine.addresses.enginePFN(viewPFN.raw) ?? viewPFN.raw)
         let flags = machine.flags(pfn)
         return PageView(kind: machine.kind(pfn), swapcache: flags.contains(.swapcache),
                         zone: machine.zoneType(pfn), migratetype: machine.migratetype(pfn),

@@ -115,7 +115,7 @@ extension MemtopApp {
             note("o: echo offline > /sys/devices/system/memory/\(name)/state", .important)
         } else {
             // An imported machine: never print a sysfs command, nothing is written to /sys.
-            note("o: simulated offline_pages() of \(name), pfn \(PFN(machine.addresses.pfn(machine.pfnRange(of: cursorBlockID).lowerBound.raw))); nothing is written to /sys", .important)
+            note("o: simulated offline_pages() of \(name), pfn \(viewRange(of: cursorBlockID).lowerBound); nothing is written to /sys", .important)
         }
         status = "offlining \(name): space pauses, n steps, Esc cancels"
         return []
@@ -128,12 +128,12 @@ extension MemtopApp {
             return [.bell]
         }
         guard machine.blocks[cursorBlock].state == .offline else {
-            status = "\(cursorBlockID) is \(machine.blocks[cursorBlock].state.rawValue); O onlines an offline block"
+            status = "\(machine.addresses.name(cursorBlockID)) is \(machine.blocks[cursorBlock].state.rawValue); O onlines an offline block"
             return [.bell]
         }
         let zones = machine.validZones(cursorBlockID)
         guard let first = zones.first else {
-            status = "\(cursorBlockID) has no valid zone"
+            status = "\(machine.addresses.name(cursorBlockID)) has no valid zone"
             return [.bell]
         }
         var choices = [OnlineChoice(type: .online, zone: first)]
@@ -154,8 +154,11 @@ extension MemtopApp {
         lastMigration = nil
         outcomeAnnounced = false
         running = true
-        note("O: echo \(choice.type.rawValue) > /sys/devices/system/memory/\(cursorBlockID)/state", .important)
-        status = "onlining \(cursorBlockID) into \(choice.zone)"
+        let name = machine.addresses.name(cursorBlockID)
+        // An imported machine never gets a sysfs command: nothing is written to /sys.
+        note(machine.addresses.isIdentity ? "O: echo \(choice.type.rawValue) > /sys/devices/system/memory/\(name)/state"
+                                          : "O: simulated online_pages() of \(name); nothing is written to /sys", .important)
+        status = "onlining \(name) into \(choice.zone)"
         return []
     }
 
@@ -185,11 +188,11 @@ extension MemtopApp {
 
     mutating func zoomIn() -> [Effect] {
         guard zoom == .overview else {
-            status = "already showing every page of \(cursorBlockID); Esc zooms out"
+            status = "already showing every page of \(machine.addresses.name(cursorBlockID)); Esc zooms out"
             return [.bell]
         }
         zoom = .block
-        let range = machine.pfnRange(of: cursorBlockID)
+        let range = viewRange(of: cursorBlockID)
         if !range.contains(cursorPFN) { cursorPFN = range.lowerBound }
         return []
     }
@@ -205,7 +208,7 @@ extension MemtopApp {
         let overview = OverviewLayout(blocks: source.blockViews, width: layout.map.width - 2)
         cursorBlock = overview.moved(action, from: cursorBlock, count: count)
         inspectorScroll = 0
-        cursorPFN = machine.pfnRange(of: cursorBlockID).lowerBound
+        cursorPFN = viewRange(of: cursorBlockID).lowerBound
     }
 
     // MARK: modals

@@ -15,14 +15,14 @@ extension MemtopApp {
             .render(into: &buffer, area: layout.map, caps: caps)
         Legend(mode: mode, zoom: zoom).render(into: &buffer, area: layout.legend, caps: caps)
         let inspected = zoom == .block
-            ? Inspector(title: "inspector: page \(cursorPFN)", lines: InspectorText.page(machine, cursorPFN).map { ($0.text, $0.style) },
+            ? Inspector(title: "inspector: page \(cursorPFN)", lines: InspectorText.page(machine, enginePFN).map { ($0.text, $0.style) },
                         scroll: inspectorScroll, focused: pane == .inspector)
             : Inspector(title: "inspector: \(machine.addresses.name(cursorBlockID))", lines: InspectorText.block(machine, cursorBlockID).map { ($0.text, $0.style) },
                         scroll: inspectorScroll, focused: pane == .inspector)
         inspected.render(into: &buffer, area: layout.inspector, caps: caps)
         EventLogWidget(lines: log, scroll: logScroll, focused: pane == .log)
             .render(into: &buffer, area: layout.log, caps: caps)
-        let zone = zoom == .block ? machine.zoneIndex(cursorPFN) ?? machine.zoneIndex(for: blocks[cursorBlock])
+        let zone = zoom == .block ? machine.zoneIndex(enginePFN) ?? machine.zoneIndex(for: blocks[cursorBlock])
                                   : machine.zoneIndex(for: blocks[cursorBlock])
         ZonePanel(stats: zone.map { machine.zoneStats($0) }).render(into: &buffer, area: layout.zonePanel, caps: caps)
         OfflinePanel(operation: machine.operation, pageblocksPerBlock: machine.geometry.pageblocksPerBlock, reached: phaseReached,

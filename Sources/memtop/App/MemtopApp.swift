@@ -58,7 +58,7 @@ struct MemtopApp: TerminalApp {
         if let first = machine.blocks.firstIndex(where: { b in machine.zoneType(machine.pfnRange(of: b.id).lowerBound) == .movable }) {
             cursorBlock = first
         }
-        cursorPFN = machine.pfnRange(of: BlockID(cursorBlock)).lowerBound
+        cursorPFN = viewRange(of: BlockID(cursorBlock)).lowerBound
         note("memtop: \(machine.blocks.count) memory blocks of \(machine.geometry.pagesPerBlock) pages; "
              + "cursor on \(BlockID(cursorBlock)). o offlines it, ? lists every key.", .important)
     }
@@ -66,13 +66,19 @@ struct MemtopApp: TerminalApp {
     var layout: ScreenLayout { ScreenLayout(Rect(screen)) }
     var source: SimulatedMemory { SimulatedMemory(machine: machine) }
     var cursorBlockID: BlockID { BlockID(cursorBlock) }
+    /// `cursorPFN` is in the map's pfns (an imported machine's real ones); this is the engine's.
+    var enginePFN: PFN { PFN(machine.addresses.enginePFN(cursorPFN.raw) ?? cursorPFN.raw) }
+
+    /// A block's pfns as the map shows them.
+    func viewRange(of block: BlockID) -> Range<PFN> { machine.addresses.viewRange(machine.pfnRange(of: block)) }
 
     /// The migration to mark on the map: the one in flight, else the last one of the
     /// operation still running; nothing once it has ended.
     var migrationMarks: (source: PFN, target: PFN?)? {
         guard let op = machine.operation, !op.isFinished else { return nil }
-        if let m = op.migration { return (m.source, m.target) }
-        return lastMigration.map { ($0.source, $0.target) }
+        let a = machine.addresses
+        if let m = op.migration { return (PFN(a.pfn(m.source.raw)), m.target.map { PFN(a.pfn($0.raw)) }) }
+        return lastMigration.map { (PFN(a.pfn($0.source.raw)), PFN(a.pfn($0.target.raw))) }
     }
 
     mutating func update(_ message: Message) -> [Effect] {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MemEngine
 
 /// `memtop offline BLOCK --from DIR`: the simulated offline of a real block of a saved copy.
@@ -20,7 +21,9 @@ struct CapturedOffline {
             throw ValidationError("'\(block)' is not a memory block of the saved copy (a number such as 12, or memory12)")
         }
         try LiveError.exitingOnFailure {
-            let source = try LiveSource.savedCopy(at: from)
+            // A saved real-kernel run (scripts/kernel-check) holds one capture per block.
+            let inRun = from + "/blocks/memory\(id)/capture"
+            let source = try LiveSource.savedCopy(at: FileManager.default.fileExists(atPath: inRun) ? inRun : from)
             let capture: CaptureImport
             do {
                 capture = try CaptureImport.load(block: id, from: source)

@@ -12,9 +12,9 @@ struct OfflineCommand: ParsableCommand {
             are printed), 2 for bad input. The operation is cancelled (EINTR, "signal backoff")
             after --max-ticks ticks, or as soon as the engine sees it make no progress.
 
-            With --from DIR (a saved copy of a real machine, as 'memtop capture' writes it),
-            BLOCK is a real block of that machine: its real pages, and the blocks its pages
-            could migrate to, are imported into the engine and the offline is simulated there.
+            With --from DIR (a saved copy of a real machine, as 'memtop capture' writes it), \
+            BLOCK is a real block of that machine: its real pages, and the blocks its pages \
+            could migrate to, are imported into the engine and the offline is simulated there. \
             The trace names the real block and its real pfns; nothing is written to /sys.
             """)
 

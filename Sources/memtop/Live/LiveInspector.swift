@@ -124,7 +124,7 @@ struct LiveInspector {
         // per-cpu pages, they may all be free: the kernel offlined such blocks in every saved run.
         if scan.blockerCount > 0, scan.blockerCount == scan.flaglessBlockers,
            let pcp = perCPUPages(zone: block.zone, node: block.node, snapshot: snapshot), scan.flaglessBlockers <= pcp {
-            block.note = "\(scan.flaglessBlockers) pages without flags taken as per-cpu free pages (the zone has \(pcp) on its per-cpu lists)"
+            block.note = "\(scan.flaglessBlockers) pages without flags taken as per-cpu free pages: the zone has \(pcp) on its per-cpu lists"
             block.blockers = []
             block.blockerCount = 0
         }

@@ -49,7 +49,7 @@ extension InspectReport {
     static func verdict(_ block: Block) -> String {
         switch block.offlinable {
         case true?:
-            return "would offline"
+            return "would offline" + (block.note.map { " (\($0))" } ?? "")
         case false? where block.blockers.isEmpty:
             return "busy" + (block.errno.map { " (\($0))" } ?? "") + ": " + (block.reason ?? block.note ?? "?")
         case false?:

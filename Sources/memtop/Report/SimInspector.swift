@@ -27,7 +27,7 @@ struct SimInspector {
             pages.other = UInt64(content - Int(pages.lruAnon + pages.lruFile) + s.count(.garbage) + s.count(.kernel))
             let verdict = b.state == .online ? m.offlineVerdict(b.id) : nil
             let zone: String? = s.multizone ? "multizone" : s.zone?.description
-            return InspectReport.Block(
+            var block = InspectReport.Block(
                 id: b.id.raw, state: b.state.rawValue, zone: zone, node: b.node.raw,
                 startPfn: UInt64(m.pfnRange(of: b.id).lowerBound.raw),
                 validZones: m.validZones(b.id).map(\.description), pages: pages,
@@ -38,6 +38,10 @@ struct SimInspector {
                 } ?? [],
                 blockerCount: UInt64(verdict.map { $0.blockers.isEmpty ? ($0.offlinable ? 0 : 1) : max($0.blockedPageblocks, $0.blockers.count) } ?? 0),
                 note: b.state == .online ? nil : "block is \(b.state.rawValue)")
+            // The same errno and one-phrase reason as live mode's verdict.
+            block.errno = verdict?.errno
+            block.reason = verdict.flatMap { v in v.blockers.first?.reason ?? v.reason }
+            return block
         }
         let c = m.config
         let label = "simulated (memtop model of Linux 6.x): \(ByteSize.format(c.memoryBytes)), \(c.nodes) node(s), \(c.cpus) cpus, seed \(c.seed), \(c.workload.rawValue) workload"

@@ -27,6 +27,9 @@ enum KernelRuns {
         [fixtures] + (ProcessInfo.processInfo.environment["MEMTOP_KERNEL_RUNS"].map { [$0] } ?? [])
     }
 
+    /// Block directories of the runs that could not be read: a partial run fails the suite.
+    nonisolated(unsafe) static var unreadable: [String] = []
+
     static let attempts: [Attempt] = {
         var found: [Attempt] = []
         let fm = FileManager.default
@@ -37,7 +40,11 @@ enum KernelRuns {
                     let dir = blocks + "/" + name
                     guard let data = fm.contents(atPath: dir + "/result.json"),
                           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                          let block = json["block"] as? Int, let outcome = json["outcome"] as? String else { continue }
+                          let block = json["block"] as? Int, let outcome = json["outcome"] as? String,
+                          fm.fileExists(atPath: dir + "/capture/proc/zoneinfo") else {
+                        unreadable.append(dir)
+                        continue
+                    }
                     found.append(Attempt(run: run, block: block, capture: dir + "/capture", outcome: outcome,
                                          errno: json["errno"] as? String,
                                          pgmigrateSuccess: json["pgmigrate_success"] as? Int ?? 0,
@@ -64,6 +71,7 @@ struct KernelRunTests {
     @Test("saved runs are there to check against")
     func runsExist() {
         #expect(!KernelRuns.attempts.isEmpty, "no saved run under \(KernelRuns.roots)")
+        #expect(KernelRuns.unreadable.isEmpty, "partial or unreadable saved runs: \(KernelRuns.unreadable)")
     }
 
     @Test("the what-if verdict and its errno class agree with the kernel on every attempted block")
@@ -139,6 +147,29 @@ struct KernelRunTests {
             #expect(abs(migrated - attempt.pgmigrateSuccess) <= max(1, attempt.pgmigrateSuccess / 10),
                     "memtop migrated \(migrated), the kernel \(attempt.pgmigrateSuccess)")
         }
+    }
+
+    @Test("memtop offline BLOCK --from --json: every event names the real block, the range is the real one, exit 0 or 1 as the kernel",
+          .enabled(if: LiveFixtures.binary != nil))
+    func cliTraceUsesRealIDs() throws {
+        let binary = try #require(LiveFixtures.binary)
+        // A block that is not the first of its run, so that renumbering would show.
+        let attempt = try #require(KernelRuns.attempts.filter { $0.block >= 3 && $0.pgmigrateSuccess > 0 }.first)
+        // --from takes the saved run itself: the block's capture is found in it.
+        let run = URL(fileURLWithPath: attempt.capture).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let result = try LiveFixtures.run(binary, ["offline", "memory\(attempt.block)", "--from", run, "--json"])
+        #expect(result.status == (attempt.offlined ? 0 : 1), "\(attempt.testDescription): \(result.err)")
+        let lines = result.out.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let events = lines.filter { $0["summary"] == nil }
+        #expect(!events.isEmpty && events.allSatisfy { ($0["block"] as? Int) == attempt.block })
+        let start = attempt.block * 32768
+        let offline = try #require(events.first { ($0["fn"] as? String) == "offline_pages" })
+        #expect(offline["pfn"] as? Int == start && offline["to_pfn"] as? Int == start + 32768)
+        let summary = try #require(lines.last)
+        #expect(summary["block"] as? Int == attempt.block && summary["blocks"] as? [Int] == [attempt.block])
     }
 
     @Test("memtop offline --from with a partial capture: one memtop: line, exit 2",

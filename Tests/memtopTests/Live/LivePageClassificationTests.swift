@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MemEngine
 @testable import memtop
 
 /// Page kinds per block against a direct count of the kpageflags bits, and the buddy-tail rule.
@@ -9,6 +10,8 @@ struct LivePageClassificationTests {
     static let buddy: UInt64 = 1 << 10, lru: UInt64 = 1 << 5, slab: UInt64 = 1 << 7
     static let swapbacked: UInt64 = 1 << 14, nopage: UInt64 = 1 << 20, offline: UInt64 = 1 << 23
     static let pgtable: UInt64 = 1 << 26, reserved: UInt64 = 1 << 32
+    static let head: UInt64 = 1 << 15, tail: UInt64 = 1 << 16, thp: UInt64 = 1 << 22
+    static let mmap: UInt64 = 1 << 11, anon: UInt64 = 1 << 12, uptodate: UInt64 = 1 << 3, swapcache: UInt64 = 1 << 13
 
     @Test("kinds per block equal a direct count of the bits", .enabled(if: LiveFixtures.hasCapture))
     func kindsEqualBitCounts() throws {
@@ -18,18 +21,25 @@ struct LivePageClassificationTests {
         #expect(report.blocks.count == 192)
         for block in report.blocks {
             let pages = try #require(block.pages, "block \(block.id) has counts")
-            // One pass over the block with the test's own precedence: buddy, gone, reserved,
-            // slab, page table, LRU (anon if swap-backed), the rest.
+            // One pass over the block with the test's own precedence: a compound tail is its
+            // head's; buddy, gone, reserved, slab, page table, LRU (anon if swap-backed), user
+            // pages off the LRU for a moment (anon/file), the rest.
             var expected = [String: UInt64]()
+            var headKey: String?
+            let user = Self.anon | Self.swapbacked | Self.mmap | Self.uptodate | Self.swapcache
+            let kernelOnly = Self.slab | Self.pgtable | Self.reserved | Self.buddy | Self.nopage | Self.offline | (1 << 17)
             for raw in flags[Int(block.startPfn)..<Int(block.startPfn) + 32768] {
-                let key: String
-                if raw & Self.buddy != 0 { key = "free" }
+                var key: String
+                if raw & Self.tail != 0, let head = headKey { key = head }
+                else if raw & Self.buddy != 0 { key = "free" }
                 else if raw & (Self.nopage | Self.offline) != 0 { key = "offline" }
                 else if raw & Self.reserved != 0 { key = "reserved" }
                 else if raw & Self.slab != 0 { key = "slab" }
                 else if raw & Self.pgtable != 0 { key = "pagetable" }
                 else if raw & Self.lru != 0 { key = raw & Self.swapbacked != 0 ? "anon" : "file" }
+                else if raw & user != 0 && raw & kernelOnly == 0 { key = raw & (Self.swapbacked | Self.anon) != 0 ? "anon" : "file" }
                 else { key = "rest" }
+                if raw & Self.tail == 0 { headKey = raw & Self.head != 0 ? key : nil }
                 expected[key, default: 0] += 1
             }
             #expect(pages.total == 32768)
@@ -40,8 +50,9 @@ struct LivePageClassificationTests {
             #expect(pages.pagetable == expected["pagetable", default: 0])
             #expect(pages.lruAnon == expected["anon", default: 0])
             #expect(pages.lruFile == expected["file", default: 0])
-            // Pages with no kind bit are split between "uninit" (whole blank pageblocks) and "other".
-            #expect(pages.uninit + pages.other == expected["rest", default: 0])
+            // Pages with no kind bit are split between "uninit" (whole blank pageblocks), "kernel"
+            // (no flags) and "other".
+            #expect(pages.uninit + pages.kernel + pages.other == expected["rest", default: 0])
             #expect(pages.uninit % 512 == 0)
         }
     }
@@ -76,7 +87,7 @@ struct LivePageClassificationTests {
         classifier.pageblockPages = 8
         let flags: [UInt64] = [Self.buddy, 0, 0, 0, Self.buddy, Self.buddy, Self.lru, 0]
         let kinds = classifier.classify(start: 1024, flags: flags, counts: nil)
-        #expect(kinds == [.free, .other, .other, .other, .free, .free, .lruFile, .other])
+        #expect(kinds == [.free, .kernel, .kernel, .kernel, .free, .free, .lruFile, .kernel])
     }
 
     @Test func inferredTailsStopAtFlagsAndAlignment() {
@@ -93,13 +104,13 @@ struct LivePageClassificationTests {
         #expect(Array(kinds[0..<5]) == Array(repeating: .free, count: 5))
         #expect(kinds[5] == .slab)
         #expect(kinds[6] == .free && kinds[7] == .free)
-        #expect(kinds[8] == .other)
+        #expect(kinds[8] == .kernel)
         // A mapped page is never an inferred tail.
         var mapped = counts
         mapped[1] = 1
         var again = PageClassifier(buddyTails: .inferred)
         again.pageblockPages = 16
-        #expect(again.classify(start: 1024, flags: flags, counts: mapped)[1] == .other)
+        #expect(again.classify(start: 1024, flags: flags, counts: mapped)[1] == .kernel)
     }
 
     @Test func blankPageblocksAreUninitialisedOthersNot() {
@@ -107,8 +118,40 @@ struct LivePageClassificationTests {
         classifier.pageblockPages = 4
         let flags: [UInt64] = [0, 0, 0, 0, 0, 0, 0, Self.reserved, Self.nopage, Self.offline, 0, 0]
         let kinds = classifier.classify(start: 0, flags: flags, counts: nil)
-        #expect(kinds == [.uninit, .uninit, .uninit, .uninit, .other, .other, .other, .reserved,
-                          .offline, .offline, .other, .other])
+        #expect(kinds == [.uninit, .uninit, .uninit, .uninit, .kernel, .kernel, .kernel, .reserved,
+                          .offline, .offline, .kernel, .kernel])
+    }
+
+    @Test("THP tails (MMAP|ANON|COMPOUND_TAIL|THP, mapcount 0) are anon LRU pages like their head, and movable")
+    func compoundTailsFollowTheirHead() {
+        var classifier = PageClassifier(buddyTails: .marked)
+        classifier.pageblockPages = 8
+        let thpHead = Self.head | Self.thp | Self.lru | Self.anon | Self.mmap | Self.swapbacked
+        let thpTail = Self.tail | Self.thp | Self.anon | Self.mmap
+        let slabHead = Self.head | Self.slab
+        let flags: [UInt64] = [thpHead, thpTail, thpTail, thpTail, slabHead, Self.tail, Self.tail, Self.tail]
+        let kinds = classifier.classify(start: 4096, flags: flags, counts: [1, 0, 0, 0, 0, 0, 0, 0])
+        #expect(kinds == [.lruAnon, .lruAnon, .lruAnon, .lruAnon, .slab, .slab, .slab, .slab])
+        let tailFacts = PageClassifier.facts(flags: thpTail, kind: .lruAnon)
+        #expect(tailFacts.compound && tailFacts.lru)
+        #expect(Movability.unmovableReason(tailFacts, inMovableZone: false) == nil)
+        // A slab tail reads refcount 0, but has_unmovable_pages() judges it by its head.
+        var slabTail = PageClassifier.facts(flags: Self.tail, kind: .slab)
+        slabTail.refcountZero = true
+        #expect(Movability.unmovableReason(slabTail, inMovableZone: false) == .unmovable)
+        // A scan that starts inside a THP still counts its tails as anon.
+        var fresh = PageClassifier(buddyTails: .marked)
+        fresh.pageblockPages = 8
+        #expect(fresh.classify(start: 9000, flags: [thpTail], counts: nil) == [.lruAnon])
+    }
+
+    @Test("user pages off the LRU for a moment (in an LRU add batch) are LRU pages; HEAD-only pages are kernel pages")
+    func batchedUserPages() {
+        var classifier = PageClassifier(buddyTails: .marked)
+        classifier.pageblockPages = 4
+        let batchedAnon = Self.uptodate | Self.mmap | Self.anon | Self.swapbacked
+        let kinds = classifier.classify(start: 8, flags: [batchedAnon, Self.uptodate, Self.head, Self.tail], counts: nil)
+        #expect(kinds == [.lruAnon, .lruFile, .kernel, .kernel])
     }
 
     @Test func kernelReleaseChoosesTheTailRule() {
@@ -123,7 +166,7 @@ struct LivePageClassificationTests {
         #expect(!slab.refcountZero && !slab.lru && slab.kindName == "slab")
         let free = PageClassifier.facts(flags: Self.buddy, kind: .free)
         #expect(free.buddy && free.refcountZero)
-        #expect(PageClassifier.facts(flags: 0, kind: .other).kindName == "no flags")
+        #expect(PageClassifier.facts(flags: 0, kind: .kernel).kindName == "no flags")
         #expect(PageClassifier.facts(flags: Self.reserved, kind: .reserved).reserved)
     }
 }

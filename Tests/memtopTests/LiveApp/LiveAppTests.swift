@@ -14,6 +14,16 @@ struct LiveAppTests {
         try #require(app.memory.blockViews.firstIndex { $0.id.raw == id })
     }
 
+    /// The app after `o` on block `id`, run until the simulated offline ends.
+    static func simulated(block id: Int) throws -> LiveApp {
+        var app = loaded
+        _ = app.update(.resize(.headlessDefault))
+        app.cursorBlock = try index(of: id, in: app)
+        _ = app.update(.key(.char("o")))
+        for _ in 0..<400 where app.simulation?.machine.operation?.isFinished == false { _ = app.update(.tick) }
+        return app
+    }
+
     static func screen(_ app: LiveApp) -> String {
         renderFrame(app, size: .headlessDefault, caps: AppFixture.colour).lines.joined(separator: "\n")
     }
@@ -31,7 +41,7 @@ struct LiveAppTests {
         let pages = try #require(app.memory.reports[normal]?.pages)
         #expect(census.count(.anon) == Int(pages.lruAnon))
         #expect(census.count(.file) == Int(pages.lruFile))
-        #expect(census.count(.garbage) == Int(pages.other), "no-flags pages are drawn with the loud state")
+        #expect(census.count(.garbage) == Int(pages.kernel + pages.other), "no-flags pages are drawn with the loud state")
         #expect(census.pages == 32768)
         let screen = Self.screen(app)
         #expect(screen.contains("saved copy of 6.18.44-fc-v595, read-only"))
@@ -166,13 +176,38 @@ struct LiveAppTests {
         #expect(app.log.last?.text.contains("back to the live view") == true)
     }
 
+    @Test("the live simulation names the real block and its real pfns everywhere, and prints no sysfs command")
+    func simulationKeepsRealIDs() throws {
+        let app = try Self.simulated(block: 41)
+        let sim = try #require(app.simulation)
+        let start = 41 * 32768, end = start + 32768
+        let text = sim.log.map(\.text)
+        #expect(!text.contains { $0.contains("/sys/devices/system/memory") }, "no sysfs command in a simulation")
+        #expect(text.contains { $0.contains("offline_pages pfn \(PFN(start)) -> \(PFN(end))") })
+        #expect(text.contains { $0.contains("[mem 0x148000000-0x14fffffff]") }, "dmesg names the real physical range")
+        #expect(text.contains { $0.contains("failed memory41") || $0.contains("offline of memory41 failed") })
+        // Every pfn the engine reports belongs to a block that was really imported.
+        let imported = Set(sim.machine.addresses.realBlocks)
+        for line in text {
+            for word in line.split(separator: " ") where word.hasPrefix("0x") && !line.hasPrefix("dmesg") {
+                guard let pfn = Int(word.dropFirst(2).prefix { $0.isHexDigit }, radix: 16) else { continue }
+                #expect(imported.contains(pfn / 32768) || imported.contains((pfn - 1) / 32768), "\(line)")
+            }
+        }
+        let screen = Self.screen(app)
+        #expect(screen.contains("offline_pages: memory41"))
+        // The map's header and rows, and the inspector, use the real numbering too.
+        var zoomed = app
+        zoomed.simulation?.zoom = .block
+        let page = Self.screen(zoomed)
+        #expect(page.contains("memory41 pfn \(PFN(start))-\(PFN(end))"), "\(page)")
+        #expect(page.contains("inspector: page \(PFN(start))"))
+        #expect(page.contains("pfn \(PFN(start)) in memory41"))
+    }
+
     @Test("o on a free DMA32 block: offlined in the simulation; Esc twice returns")
     func simulateOfflined() throws {
-        var app = Self.loaded
-        _ = app.update(.resize(.headlessDefault))
-        app.cursorBlock = try Self.index(of: 5, in: app)
-        _ = app.update(.key(.char("o")))
-        for _ in 0..<400 where app.simulation?.machine.operation?.isFinished == false { _ = app.update(.tick) }
+        var app = try Self.simulated(block: 5)
         #expect(app.simulation?.machine.operation?.result?.outcome == .offlined)
         _ = app.update(.key(.escape))
         #expect(app.simulation?.zoom == .overview)
