@@ -154,7 +154,7 @@ enum KernelTrace {
                          errno: result?.errno, signalledAfterCalls: signalAfter)
     }
 
-    /// Simulations already run, by attempt: three tests look at each.
+    /// Simulations already run, by capture directory: several tests look at each.
     private final class Cache: @unchecked Sendable {
         let lock = NSLock()
         var runs: [String: Simulated] = [:]
@@ -163,12 +163,12 @@ enum KernelTrace {
 
     static func simulated(_ a: Attempt) throws -> Simulated {
         cache.lock.lock()
-        let known = cache.runs[a.testDescription]
+        let known = cache.runs[a.capture]
         cache.lock.unlock()
         if let known { return known }
         let sim = try simulate(a)
         cache.lock.lock()
-        cache.runs[a.testDescription] = sim
+        cache.runs[a.capture] = sim
         cache.lock.unlock()
         return sim
     }
