@@ -223,12 +223,4 @@ enum KernelTrace {
         return "differ at call \(i): kernel [\(k[lo..<min(k.count, i + 4)].joined(separator: ", "))], "
             + "memtop [\(s[lo..<min(s.count, i + 4)].joined(separator: ", "))] (kernel \(k.count) calls, memtop \(s.count))"
     }
-
-    /// Attempts where memtop is known to differ for a reason that is not the model's order of
-    /// calls, with the reason; the test records them as known issues, not as passes.
-    static let knownDifferences: [String: String] = [
-        "starved-1g/memory1": "the first migrate_pages call moves 28418 pages, the kernel 32630 (13%): memory0 "
-            + "(valid_zones none: DMA and DMA32) is not imported as a migration target, and its free DMA32 pages "
-            + "are missing (CaptureImport imports one-zone blocks only)",
-    ]
 }

@@ -49,13 +49,7 @@ struct KernelTraceTests {
                 || (c.0.failed == 0) != (c.1.failed == 0) || abs(c.0.failed - c.1.failed) > max(2, c.0.failed / 10)
         }
         let first = differing.prefix(4).map { "call \($0.offset + 1) kernel \($0.element.0), memtop \($0.element.1)" }
-        if let known = KernelTrace.knownDifferences[a.testDescription] {
-            withKnownIssue(Comment(rawValue: known)) {
-                #expect(differing.isEmpty, "\(differing.count) calls differ (pages moved/failed), the first: \(first.joined(separator: "; "))")
-            }
-        } else {
-            #expect(differing.isEmpty, "\(differing.count) calls differ (pages moved/failed), the first: \(first.joined(separator: "; "))")
-        }
+        #expect(differing.isEmpty, "\(differing.count) calls differ (pages moved/failed), the first: \(first.joined(separator: "; "))")
         let kernelFailed = k.map(\.failed).reduce(0, +), memtopFailed = s.map(\.failed).reduce(0, +)
         #expect(abs(kernelFailed - memtopFailed) <= max(2, kernelFailed / 10),
                 "pgmigrate_fail: kernel \(kernelFailed), memtop \(memtopFailed)")
