@@ -142,6 +142,9 @@ extension Machine {
                      detail: "the block spans more than one zone (valid_zones: none): -EINVAL")
                 return failEarly(errno: "EINVAL", reason: nil)
             }
+            // offline_pages() runs from here: its event comes before its own checks.
+            emit(.hotplug, "offline_pages", block: b, pfn: range.lowerBound, toPFN: range.upperBound,
+                 detail: "node\(zones[z].node.raw) \(zones[z].name), \(range.count) pages")
             // offline_pages(): alignment (a WARN_ON_ONCE, no reason), then holes
             // (walk_system_ram_range() counts System RAM, whatever the memmap holds).
             guard range.lowerBound % geometry.pagesPerPageblock == 0, range.count % geometry.pagesPerBlock == 0 else {
@@ -153,8 +156,6 @@ extension Machine {
                 return failEarly(errno: "EINVAL", reason: "memory holes")
             }
             operation?.zone = z
-            emit(.hotplug, "offline_pages", block: b, pfn: range.lowerBound, toPFN: range.upperBound,
-                 detail: "node\(zones[z].node.raw) \(zones[z].name), \(range.count) pages")
             setPhase(.pcpDisable)
 
         case .pcpDisable:
@@ -188,20 +189,24 @@ extension Machine {
             if cpu + 1 < config.cpus { operation?.cursor += 1 } else { setPhase(.isolate) }
 
         case .isolate:
-            let pb = range.lowerBound + cursor * geometry.pagesPerPageblock
+            // The first pageblock, the last, then those between (IsolateRange.swift).
+            let pb = isolationPageblock(step: cursor, of: range)
             if cursor == 0 {
                 emit(.hotplug, "start_isolate_page_range", block: b, pfn: range.lowerBound, toPFN: range.upperBound,
                      detail: "\(range.count / geometry.pagesPerPageblock) pageblocks, MEMORY_OFFLINE | REPORT_FAILURE")
             }
+            if isolatesSinglePageblock(step: cursor, of: range) {
+                emit(.hotplug, "isolate_single_pageblock", block: b, pfn: pb, order: geometry.pageblockOrder,
+                     detail: cursor == 0 ? "the first pageblock" : "the last pageblock")
+            }
             if let bad = setMigratetypeIsolate(pageblockStart: pb) {
                 let kind = pages.kindOf(bad.pfn)
+                emit(.hotplug, "set_migratetype_isolate", block: b, pfn: pb, order: geometry.pageblockOrder, detail: "-EBUSY")
                 emit(.hotplug, "has_unmovable_pages", block: b, pfn: bad.pfn,
                      detail: "\(bad.reason.rawValue) (\(kind), flags \(pages.flagsOf(bad.pfn).names.joined(separator: "|")))")
                 dumpPage(bad.pfn, because: "unmovable page")
                 // start_isolate_page_range() undoes the pageblocks it already isolated.
-                for done in stride(from: range.lowerBound, to: pb, by: geometry.pagesPerPageblock) {
-                    unsetMigratetypeIsolate(pageblockStart: done)
-                }
+                undoFailedIsolation(failedStep: cursor, of: range)
                 operation?.isolatedPageblocks = 0
                 return failAfterPCP(errno: "EBUSY", reason: "failure to isolate range")
             }
@@ -211,7 +216,7 @@ extension Machine {
             }
             emit(.hotplug, "set_migratetype_isolate", block: b, pfn: pb, order: geometry.pageblockOrder,
                  detail: "pageblock \(MigrateType(rawValue: Int(pageblockMT[pageblockIndex(pb)])) ?? .movable) -> Isolate")
-            if pb + geometry.pagesPerPageblock < range.upperBound { operation?.cursor += 1 } else { setPhase(.notifyGoingOffline) }
+            if !isLastIsolationStep(cursor, of: range) { operation?.cursor += 1 } else { setPhase(.notifyGoingOffline) }
 
         case .notifyGoingOffline:
             emit(.hotplug, "memory_notify", block: b, detail: "MEM_GOING_OFFLINE")
@@ -289,11 +294,7 @@ extension Machine {
     mutating func undoAfterFailure() {
         guard let op = operation, let block = op.block else { return }
         let range = opRange()
-        for pb in stride(from: range.lowerBound, to: range.upperBound, by: geometry.pagesPerPageblock) {
-            unsetMigratetypeIsolate(pageblockStart: pb)
-        }
-        emit(.hotplug, "undo_isolate_page_range", block: block.raw, pfn: range.lowerBound, toPFN: range.upperBound,
-             detail: "\(op.isolatedPageblocks) pageblocks back to their migratetype")
+        undoIsolatePageRange(range)
         operation?.isolatedPageblocks = 0
         emit(.hotplug, "memory_notify", block: block.raw, detail: "MEM_CANCEL_OFFLINE")
         enableCaches()
@@ -367,6 +368,8 @@ extension Machine {
         }
         nodeStatesClearNode(node, change, block: block.raw)
         emit(.hotplug, "memory_notify", block: block.raw, detail: "MEM_OFFLINE")
+        emit(.hotplug, "remove_pfn_range_from_zone", block: block.raw, pfn: range.lowerBound, toPFN: range.upperBound,
+             detail: "\(nr) pages leave the zone")
         shrinkZoneSpan(zone: z, removed: range)
         updatePgdatSpan(node: node)
         blocks[block.raw].state = .offline

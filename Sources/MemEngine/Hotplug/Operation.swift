@@ -108,6 +108,9 @@ public struct HotplugOperation: Codable, Equatable, Sendable {
     var retryList: [PFN] = []
     /// Pages that failed for good this round; put back after the last pass.
     var failedList: [PFN] = []
+    /// How many of `failedList` were never tried: the rest of the list after -ENOMEM, put back
+    /// without counting as failed (pgmigrate_fail counts the folio that met -ENOMEM only).
+    var untried = 0
     /// migrate_pages() pass, 1...10.
     public internal(set) var pass = 0
     public internal(set) var migration: MigrationInFlight?

@@ -76,6 +76,8 @@ extension Machine {
     mutating func beginMigratePages() {
         guard let op = operation else { return }
         operation?.isolateCursor = nil
+        emit(.hotplug, "do_migrate_range", block: op.block?.raw, pfn: op.scanPFN.raw, toPFN: opRange().upperBound,
+             detail: "\(op.sourceRemaining) pages isolated from [\(op.scanPFN), \(PFN(opRange().upperBound)))")
         if op.sourceRemaining == 0 {
             // Nothing could be isolated: scan again from where the movable page was seen.
             operation?.roundsWithoutProgress += 1
@@ -106,7 +108,7 @@ extension Machine {
                 operation?.sourceList = op.retryList
                 operation?.sourceNext = 0
                 operation?.retryList = []
-                emit(.hotplug, "migrate_pages", block: op.block?.raw,
+                emit(.hotplug, "migrate_pages_batch", block: op.block?.raw,
                      detail: "pass \(op.pass + 1) of \(maxMigratePasses): \(op.retryList.count) pages again (-EAGAIN)")
                 return
             }
@@ -124,8 +126,10 @@ extension Machine {
             if pages.kindOf(pfn.raw).hasContent { putbackLRU(pfn.raw) } else { unisolate(pfn.raw) }
         }
         if !failed.isEmpty {
-            vmstat.pgmigrateFail += failed.count
-            operation?.failedMigrations += failed.count
+            let counted = failed.count - op.untried
+            operation?.untried = 0
+            vmstat.pgmigrateFail += counted
+            operation?.failedMigrations += counted
             emit(.hotplug, "putback_movable_pages", block: op.block?.raw, pfn: failed[0].raw,
                  detail: "\(failed.count) pages back on the LRU")
             if let r = op.lastFailureReason, let p = op.lastFailurePFN {
@@ -157,7 +161,7 @@ extension Machine {
         operation?.lastFailurePFN = src
         if retry { operation?.retryList.append(PFN(src)) } else { operation?.failedList.append(PFN(src)) }
         operation?.migration = nil
-        emit(.hotplug, "migrate_pages", block: operation?.block?.raw, pfn: src,
+        emit(.hotplug, "migrate_folio_unmap", block: operation?.block?.raw, pfn: src,
              detail: (retry ? "-EAGAIN: " : "failed: ") + reason)
     }
 
@@ -200,6 +204,7 @@ extension Machine {
                 operation?.failedList.append(PFN(src))
                 if let rest = operation.map({ Array($0.sourceList[$0.sourceNext...]) }) {
                     operation?.failedList.append(contentsOf: rest)
+                    operation?.untried += rest.count
                 }
                 operation?.sourceList = []
                 operation?.sourceNext = 0
@@ -386,6 +391,7 @@ extension Machine {
         operation?.sourceNext = 0
         operation?.retryList = []
         operation?.failedList = []
+        operation?.untried = 0
         operation?.isolateCursor = nil
     }
 

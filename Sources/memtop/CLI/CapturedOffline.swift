@@ -47,9 +47,15 @@ struct CapturedOffline {
 
     /// The EINVAL of `memory_block_offline()` (valid_zones "none") or of `offline_pages()`'s
     /// range checks, as a one-event trace and its summary.
+    /// The kernel function that refuses `block`: `memory_block_offline()` for valid_zones
+    /// "none" (before offline_pages() runs), else `offline_pages()`.
+    static func refusingFunction(_ block: InspectReport.Block) -> String {
+        block.validZones == ["none"] ? "memory_block_offline" : "offline_pages"
+    }
+
     private func printRefusal(_ block: InspectReport.Block) {
         let reason = block.reason ?? "multizone range"
-        let fn = block.validZones == ["none"] ? "memory_block_offline" : "offline_pages"
+        let fn = Self.refusingFunction(block)
         let detail = fn == "memory_block_offline"
             ? "valid_zones reads \"none\" (the block spans zones or holes): -EINVAL before offline_pages()"
             : "\(reason): -EINVAL"

@@ -59,7 +59,7 @@ struct CaptureImport {
                                        pageblockPages: min(snapshot.pageTypes?.pagesPerBlock ?? 512, blockPages))
         var imported: [(id: Int, block: ImportedBlock)] = []
         for block in window.sorted(by: { $0.id < $1.id }) {
-            guard let zone = block.zone.flatMap(ZoneType.init(kernelName:)) else { continue }
+            guard let real = targetZone(of: block, in: report), let zone = ZoneType(kernelName: real.name) else { continue }
             let pfns = block.startPfn..<(block.startPfn + blockPages)
             let scan = try scanner.scan(pfns, inMovableZone: zone == .movable, keepPages: true)
             guard scan.isComplete, let pages = scan.pages else {
@@ -70,7 +70,12 @@ struct CaptureImport {
             // drains them), and in ZONE_MOVABLE, which holds no kernel allocations, they import
             // as free; elsewhere as unknown kernel pages.
             let flaglessFree = zone == .movable || (block.id == id && block.offlinable == true)
-            imported.append((block.id, ImportedBlock(zone: zone, pages: .each(pages.map { LiveImport.importedPage($0, flaglessFree: flaglessFree) }))))
+            // A block across zones (memory0: DMA and DMA32) takes migrated pages in its top
+            // zone only: the pages below that zone import as reserved.
+            let below = real.startPfn ?? 0
+            imported.append((block.id, ImportedBlock(zone: zone, pages: .each(pages.map {
+                $0.pfn < below ? ImportedPage(.reserved) : LiveImport.importedPage($0, flaglessFree: flaglessFree)
+            }))))
         }
         imported.sort { ($0.block.zone, $0.id) < ($1.block.zone, $1.id) }
         let cpus = max(1, min(256, snapshot.zones?.map(\.cpus).max() ?? 1))
@@ -106,14 +111,29 @@ struct CaptureImport {
         return marks
     }
 
-    /// The target and the online one-zone blocks its pages may migrate to: zones up to Normal
-    /// for a kernel-zone block, any zone for a ZONE_MOVABLE one; on the other nodes when there
-    /// are any. The blocks with the most free pages come first when there are too many.
+    /// The zone a block's pages take migrated pages in, and where that zone starts: the block's
+    /// own zone, or for a block across zones ("multizone", valid_zones "none") the zone of its
+    /// last pfn.
+    static func targetZone(of block: InspectReport.Block, in report: InspectReport) -> (name: String, startPfn: UInt64)? {
+        guard let name = block.zone else { return nil }
+        guard name == "multizone" else { return (name, 0) }
+        let last = block.startPfn + (block.pages?.total ?? 1) - 1
+        return report.zones
+            .filter { z in (block.node == nil || z.node == block.node) && z.spanned > 0
+                && (z.startPfn ?? 0) <= last && last < (z.startPfn ?? 0) + z.spanned }
+            .max { ($0.startPfn ?? 0) < ($1.startPfn ?? 0) }
+            .map { ($0.name, $0.startPfn ?? 0) }
+    }
+
+    /// The target and the online blocks its pages may migrate to (those the kernel refuses to
+    /// offline too: holes, several zones): zones up to Normal for a kernel-zone block, any zone
+    /// for a ZONE_MOVABLE one; on the other nodes when there are any. The blocks with the most
+    /// free pages come first when there are too many.
     static func window(for target: InspectReport.Block, in report: InspectReport) -> [InspectReport.Block] {
         let highest = target.zone == "Movable" ? 3 : 2
         let usable = report.blocks.filter { b in
-            b.state == "online" && b.pages != nil && b.errno != "EINVAL"
-                && (b.zone.flatMap { MigrationRoom.zoneIndex[$0] }.map { $0 <= highest } ?? false)
+            b.state == "online" && b.pages != nil
+                && (targetZone(of: b, in: report).flatMap { MigrationRoom.zoneIndex[$0.name] }.map { $0 <= highest } ?? false)
         }
         let nodes = Set(usable.compactMap(\.node))
         let others = nodes.subtracting(target.node.map { [$0] } ?? [])
