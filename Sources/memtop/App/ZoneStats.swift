@@ -35,7 +35,7 @@ extension Machine {
         let zone = zones[z]
         let node = nodes[zone.node.raw]
         return ZoneStats(
-            node: zone.node, name: zone.name, startPFN: zone.startPFN, spanned: zone.spanned,
+            node: zone.node, name: zone.name, startPFN: PFN(addresses.pfn(zone.startPFN.raw)), spanned: zone.spanned,
             present: zone.present, managed: zone.managed, freePages: zone.freePages,
             watermarks: [zone.watermarks.min, zone.watermarks.low, zone.watermarks.high],
             isolatePageblocks: zone.nrIsolatePageblock,

@@ -56,6 +56,8 @@ enum LessonCursor: Sendable {
 /// The operation a step starts on the block under the cursor.
 enum LessonOperation: Sendable {
     case offline
+    /// Every online block of the cursor's node, lowest first (the `X` key): a node hot-remove.
+    case offlineNode
     case online(OnlineType)
 }
 
@@ -88,6 +90,7 @@ extension Lesson {
     /// The lessons, in teaching order.
     static let all: [Lesson] = [
         .zones, .pageblocks, .perCPULists, .migrateAnonPage, .slabBusy, .fixes2007, .onlining,
+        .nodeHotRemove,
     ]
 
     /// The lesson called `name`, by name or by its number.

@@ -34,6 +34,7 @@ extension LessonStep {
             let effects: [Effect]
             switch operation {
             case .offline: effects = map.startOffline()
+            case .offlineNode: effects = map.startNodeOffline()
             case .online(let type):
                 guard let zone = map.machine.validZones(map.cursorBlockID).first(where: { type != .movable || $0 == .movable }) else {
                     throw LessonSetupError(description: "\(map.cursorBlockID) has no zone for \(type.rawValue)")
