@@ -2,19 +2,27 @@ extension Machine {
     // MARK: freeing
 
     /// Frees a block into the buddy allocator, merging with free buddies (`__free_one_page()`,
-    /// mm/page_alloc.c). Blocks of an isolated pageblock do not merge with a buddy of another
-    /// type at pageblock order or above, so isolation stays exact.
+    /// mm/page_alloc.c). At pageblock order and above, a buddy of another type merges only when
+    /// both types are mergeable (`migratetype_is_mergeable()`), so isolation stays exact; the
+    /// buddy's pageblocks then take the freed block's type ("Match buddy type", Linux 6.10), so
+    /// that an `expand()` of the merged block later puts every piece on its pageblock's list.
     mutating func freeOnePage(_ pfn: Int, order startOrder: Int, mt: MigrateType, zone z: Int, toTail: Bool = false) {
         var p = pfn, order = startOrder
         let maxOrder = geometry.maxOrder
         while order < maxOrder {
             let buddy = p ^ order.pagesCount
             guard isBuddy(buddy, order: order, zone: z) else { break }
+            var buddyMT = mt
             if order >= geometry.pageblockOrder {
-                let buddyMT = effectiveMT(buddy)
-                if buddyMT != mt && (mt == .isolate || buddyMT == .isolate) { break }
+                buddyMT = effectiveMT(buddy)
+                if buddyMT != mt && (!mt.isMergeable || !buddyMT.isMergeable) { break }
             }
             removeFromFreeList(buddy, zone: z)
+            if buddyMT != mt {
+                for pb in stride(from: buddy, to: buddy + order.pagesCount, by: geometry.pagesPerPageblock) {
+                    pageblockMT[pageblockIndex(pb)] = UInt8(mt.rawValue)
+                }
+            }
             p &= buddy
             order += 1
         }
@@ -168,4 +176,9 @@ extension Machine {
         if let p = rmqueueSmallest(zone: z, order: order, mt: mt) { return p }
         return rmqueueFallback(zone: z, order: order, startMT: mt)
     }
+}
+
+extension MigrateType {
+    /// `migratetype_is_mergeable()`: free blocks of these types may merge across pageblocks.
+    var isMergeable: Bool { rawValue < MigrateType.pcpTypes.count }
 }

@@ -45,9 +45,13 @@ extension Machine {
                             }
                         }
                         if config.has(.isolateFreedPagesASAP) {
-                            let expect = effectiveMT(head)
-                            guard expect == mt || (order > geometry.pageblockOrder && mt != .isolate) else {
-                                throw InvariantViolation(message: "\(what): free block on the \(mt) list in a \(expect) pageblock", pfn: head)
+                            // Every pageblock of the block, also of one larger than a pageblock
+                            // (the kernel keeps them alike when it merges).
+                            for pb in stride(from: head, to: head + order.pagesCount, by: geometry.pagesPerPageblock) {
+                                let expect = effectiveMT(pb)
+                                guard expect == mt else {
+                                    throw InvariantViolation(message: "\(what): free block on the \(mt) list in a \(expect) pageblock", pfn: pb)
+                                }
                             }
                         }
                         if mt != .isolate { free += order.pagesCount }
