@@ -1,11 +1,13 @@
 import Testing
 @testable import MemEngine
 
-/// An idle machine with no workload and nothing but boot memory in use, so tests decide every
-/// allocation.
+/// An idle one-node 64 MiB machine with no workload, nothing but boot memory in use and
+/// order-0 anonymous memory only (no THP), so that tests decide every allocation and can count
+/// single pages.
 func quietMachine(nodes: Int = 1) throws -> Machine {
-    var m = try Machine(config: MachineConfig(memoryBytes: 64 << 20, nodes: nodes, cpus: 2, movablecore: nil, workload: .idle),
-                        warmupTicks: 0, populated: false)
+    var config = MachineConfig(memoryBytes: 64 << 20, nodes: nodes, cpus: 2, movablecore: nil, workload: .idle)
+    config.thp = .never
+    var m = try Machine(config: config, warmupTicks: 0, populated: false)
     m.workloadEnabled = false
     m.eventFilter = .all
     return m
@@ -155,7 +157,7 @@ struct PerCPUTests {
 
     @Test("zone_pcp_disable sets high to 0 and a drain empties every cpu")
     func disable() throws {
-        var m = try Machine(config: .small(workload: .light), warmupTicks: 50)
+        var m = try Machine(config: .small(workload: .light), warmupTicks: 2000)
         let z = try #require(m.zones.indices.first { m.zones[$0].pcpPages > 0 })
         m.zonePCPDisable(zone: z)
         for cpu in 0..<m.config.cpus { _ = m.drainPages(zone: z, cpu: cpu) }

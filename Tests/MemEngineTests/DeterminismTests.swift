@@ -17,7 +17,7 @@ struct DeterminismTests {
         }
         let (a, ea) = try run()
         let (b, eb) = try run()
-        #expect(ea.count > 1000)
+        #expect(ea.count > 200)
         #expect(ea == eb)
         #expect(a == b)
     }

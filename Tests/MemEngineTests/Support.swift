@@ -6,10 +6,12 @@ extension MachineConfig {
     /// orders 0...4), two nodes, two cpus, a quarter movable. Small enough to check every
     /// invariant after every micro-step of a whole offline.
     static func small(seed: UInt64 = 1, workload: WorkloadLevel = .light, nodes: Int = 2,
-                      memory: Int = 48 << 20, without: Set<Fix> = []) -> MachineConfig {
+                      memory: Int = 48 << 20, without: Set<Fix> = [], thp: THPMode = .always) -> MachineConfig {
         // swiftlint:disable:next force_try
-        MachineConfig(geometry: try! Geometry(blockBytes: 1 << 20), memoryBytes: memory, nodes: nodes, cpus: 2,
-                      movablecore: .percent(25), seed: seed, workload: workload, without: without)
+        var c = MachineConfig(geometry: try! Geometry(blockBytes: 1 << 20), memoryBytes: memory, nodes: nodes, cpus: 2,
+                              movablecore: .percent(25), seed: seed, workload: workload, without: without)
+        c.thp = thp
+        return c
     }
 
     /// A tiny machine for sweeps: 1 MiB blocks (256 pages, pageblocks of 8), 16 MiB.

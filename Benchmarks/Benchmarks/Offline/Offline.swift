@@ -12,8 +12,8 @@ import MemEngine
 let migratedPages = BenchmarkMetric.custom("pages migrated", polarity: .prefersSmaller, useScalingFactor: false)
 let usedPages = BenchmarkMetric.custom("pages in use before", polarity: .prefersSmaller, useScalingFactor: false)
 
-func offlineBenchmark(_ benchmark: Benchmark, workload: Bool) {
-    var m = Bench.boot(Bench.offline)
+func offlineBenchmark(_ benchmark: Benchmark, workload: Bool, config: MachineConfig = Bench.offline) {
+    var m = Bench.boot(config)
     guard let pick = Bench.halfUsedMovableBlock(in: m) else {
         benchmark.error("no offlinable ZONE_MOVABLE block on the benchmark machine")
         return
@@ -49,5 +49,9 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Offline 128 MiB block, half used, workload off",
               configuration: .init(metrics: metrics, timeUnits: .milliseconds)) { benchmark in
         offlineBenchmark(benchmark, workload: false)
+    }
+    Benchmark("Offline 128 MiB block, half used, THP, workload off",
+              configuration: .init(metrics: metrics, timeUnits: .milliseconds)) { benchmark in
+        offlineBenchmark(benchmark, workload: false, config: Bench.offlineTHP)
     }
 }

@@ -12,8 +12,22 @@ public enum Bench {
     /// The offline benchmark's machine: x86_64 geometry (128 MiB blocks of 32768 pages), 4 GiB.
     /// Half of each node is ZONE_MOVABLE: with a quarter, the light workload fills every Movable
     /// block to the brim; with half, the top Movable block of node 0 holds 18317 pages (56%).
-    public static let offline = MachineConfig(geometry: .x86_64, memoryBytes: 4 << 30, nodes: 2, cpus: 4,
-                                              movablecore: .percent(50), seed: 1, workload: .light)
+    /// Order-0 anonymous memory only (`--thp never`), as before THP was modelled, so that the
+    /// figures compare across versions.
+    public static let offline: MachineConfig = {
+        var c = MachineConfig(geometry: .x86_64, memoryBytes: 4 << 30, nodes: 2, cpus: 4,
+                              movablecore: .percent(50), seed: 1, workload: .light)
+        c.thp = .never
+        return c
+    }()
+
+    /// The same machine with THP on (the default): its anonymous memory is mostly PMD-sized
+    /// folios, so the offline moves 512-page folios.
+    public static let offlineTHP: MachineConfig = {
+        var c = offline
+        c.thp = .always
+        return c
+    }()
 
     /// The machine of the memory-per-page figure (issue 2): 64 GiB of x86_64, 16.7 M pages.
     public static let footprint = MachineConfig(geometry: .x86_64, memoryBytes: 64 << 30, nodes: 2, cpus: 8,

@@ -5,8 +5,8 @@
 //   valgrind --tool=callgrind --toggle-collect='*runOperation*' .build/release/offline-profile
 //
 // `--no-workload` switches the workload off during the offline; `--list` prints every block's
-// use first; `--memory-gib N`, `--movable-percent P` and `--workload idle|light|heavy` change the
-// machine (to look for a block with a given use).
+// use first; `--memory-gib N`, `--movable-percent P`, `--workload idle|light|heavy` and
+// `--thp always|never` (default never, as Bench.offline) change the machine.
 import BenchSupport
 import MemEngine
 
@@ -19,6 +19,7 @@ var config = Bench.offline
 if let gib = option("--memory-gib").flatMap({ Int($0) }) { config.memoryBytes = gib << 30 }
 if let p = option("--movable-percent").flatMap({ Int($0) }) { config.movablecore = .percent(p) }
 if let w = option("--workload").flatMap({ WorkloadLevel(rawValue: $0) }) { config.workload = w }
+if let t = option("--thp").flatMap({ THPMode(rawValue: $0) }) { config.thp = t }
 var m = Bench.boot(config)
 if args.contains("--list") {
     for b in m.blocks {

@@ -57,6 +57,9 @@ public struct Machine: Codable, Equatable, Sendable {
     public internal(set) var addresses = AddressMap()
     /// Whether reclaim may swap anon pages out (false for an imported machine without swap).
     public internal(set) var swapEnabled = true
+    /// The folio lists of the migration in flight: in the machine's own storage, so that no
+    /// copy of the operation value can share (and on append, copy) them.
+    var migrateLists = MigrateLists()
 
     public var pageCount: Int { pages.count }
 }
@@ -84,6 +87,11 @@ public struct VMStat: Codable, Equatable, Sendable {
     public internal(set) var pgfault = 0
     public internal(set) var allocFailures = 0
     public internal(set) var directReclaimed = 0
+    public internal(set) var thpFaultAlloc = 0
+    public internal(set) var thpFaultFallback = 0
+    public internal(set) var thpSplitPage = 0
+    public internal(set) var thpMigrationSuccess = 0
+    public internal(set) var thpMigrationSplit = 0
 }
 
 extension Machine {

@@ -41,6 +41,8 @@ public struct MachineConfig: Codable, Equatable, Sendable {
     /// ZONE_MOVABLE (kernelcore=/movablecore= are ignored), and memblock keeps its allocations
     /// out of it.
     public var movableNode = false
+    /// /sys/kernel/mm/transparent_hugepage/enabled (boot option `transparent_hugepage=`).
+    public var thp: THPMode = .always
 
     /// The built-in teaching machine: 1 GiB in 8 MiB blocks, two nodes, four cpus, a quarter of
     /// each node in ZONE_MOVABLE, a light workload.

@@ -1,4 +1,4 @@
-/// Per-page state in struct-of-arrays form: 13 bytes a page (the kernel's struct page is 64).
+/// Per-page state in struct-of-arrays form: 14 bytes a page (the kernel's struct page is 64).
 ///
 /// `owner`/`index` are the kernel's `page->mapping`/`page->index`: who the content belongs to
 /// and where in it; together they are the page's content token, written when the page is filled
@@ -16,6 +16,10 @@ public struct PageArrays: Codable, Equatable, Sendable {
     var mapcount: [UInt8]
     var owner: [UInt32]
     var index: [UInt32]
+    /// The order of the folio a page belongs to, on its head and on every tail (0: an order-0
+    /// folio). Large folios are naturally aligned, so a tail finds its head by rounding down,
+    /// as `compound_head()` finds it through `page->compound_head`.
+    var folioOrders: [UInt8]
 
     static let none: UInt32 = .max
 
@@ -26,12 +30,13 @@ public struct PageArrays: Codable, Equatable, Sendable {
         mapcount = Array(repeating: 0, count: count)
         owner = Array(repeating: Self.none, count: count)
         index = Array(repeating: Self.none, count: count)
+        folioOrders = Array(repeating: 0, count: count)
     }
 
     var count: Int { kind.count }
 
     /// Bytes held per page by these arrays.
-    static let bytesPerPage = 1 + 2 + 1 + 1 + 4 + 4
+    static let bytesPerPage = 1 + 2 + 1 + 1 + 4 + 4 + 1
 
     @inline(__always) func kindOf(_ p: Int) -> PageKind { PageKind(rawValue: kind[p]) ?? .hole }
     @inline(__always) mutating func setKind(_ p: Int, _ k: PageKind) { kind[p] = k.rawValue }
@@ -73,6 +78,7 @@ public struct PageArrays: Codable, Equatable, Sendable {
         mapcount[p] = 0
         owner[p] = Self.none
         index[p] = Self.none
+        folioOrders[p] = 0
     }
 }
 

@@ -27,6 +27,7 @@ extension Machine {
             guard blocks[b.raw].state == .online else { throw .alreadyOffline(b) }
         }
         guard let first = ids.first else { return }
+        migrateLists = MigrateLists()
         let range = blockRange(first)
         let node = blocks[first.raw].node.raw
         let cpu = nodes[node].cpus.first?.raw ?? 0
@@ -237,7 +238,11 @@ extension Machine {
                 emit(.hotplug, "test_pages_isolated", block: b, pfn: busy,
                      detail: "busy: \(pages.kindOf(busy)) \(pages.flagsOf(busy).names.joined(separator: "|")); scan again")
                 if (operation?.testFailures ?? 0) >= 64 && operation?.stall == nil {
-                    noteStall("pfn \(PFN(addresses.pfn(busy))) stays busy (\(pages.kindOf(busy)), not on the LRU, not free): test_pages_isolated keeps failing")
+                    if pages.kindOf(busy) == .pcp && !config.has(.isolateFreedPagesASAP) {
+                        noteStall("pfn \(PFN(addresses.pfn(busy))) is a migrated source page freed to a per-cpu list as Movable (no isolate-freed-pages-asap): it waits there, never on the Isolate list, and the next migration target may come from inside the range; test_pages_isolated keeps failing")
+                    } else {
+                        noteStall("pfn \(PFN(addresses.pfn(busy))) stays busy (\(pages.kindOf(busy)), not on the LRU, not free): test_pages_isolated keeps failing")
+                    }
                 }
                 operation?.scanPFN = PFN(range.lowerBound)
                 setPhase(.migrate)

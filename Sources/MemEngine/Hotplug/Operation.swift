@@ -55,23 +55,18 @@ public struct HotplugResult: Codable, Equatable, Sendable {
     public var kernelBug: Bool = false
 }
 
-/// One page migration in flight (`migrate_pages()` moving one folio), stage by stage.
+/// The folio migration last worked on (`migrate_pages()` unmapping or moving one folio): what
+/// the map marks as source and target.
 public struct MigrationInFlight: Codable, Equatable, Sendable {
     public enum Stage: String, Codable, Sendable {
-        case allocTarget = "alloc_migration_target"
-        case unmap = "try_to_migrate"
-        case copy = "folio_copy"
-        case remap = "remove_migration_ptes"
-        case freeSource = "folio_put"
+        case unmap = "migrate_folio_unmap"
+        case move = "migrate_folio_move"
     }
     public var source: PFN
     public var target: PFN?
-    /// The next stage to run.
     public var stage: Stage
-    /// Whether the source was mapped and got migration entries.
-    var wasMapped = false
-    /// Whether migration took an anon_vma reference (`folio_get_anon_vma()`).
-    var heldAnonVMA = false
+    /// The folio's order (0 for a single page, the PMD order for a THP).
+    public var order = 0
 }
 
 /// A memory hot-remove (or hot-add) in flight: which blocks, which phase, the progress made.
@@ -99,19 +94,9 @@ public struct HotplugOperation: Codable, Equatable, Sendable {
     public internal(set) var scanPFN: PFN
     /// do_migrate_range's first loop: the next pfn to try to isolate, while isolating.
     var isolateCursor: Int?
-    /// Pages isolated from the LRU, waiting to be migrated (do_migrate_range's `source`).
-    public internal(set) var sourceList: [PFN] = []
-    /// The next entry of `sourceList` to migrate.
-    public internal(set) var sourceNext = 0
-    public var sourceRemaining: Int { sourceList.count - sourceNext }
-    /// Pages that failed with -EAGAIN this pass and are tried again.
-    var retryList: [PFN] = []
-    /// Pages that failed for good this round; put back after the last pass.
-    var failedList: [PFN] = []
-    /// How many of `failedList` were never tried: the rest of the list after -ENOMEM, put back
-    /// without counting as failed (pgmigrate_fail counts the folio that met -ENOMEM only).
-    var untried = 0
-    /// migrate_pages() pass, 1...10.
+    /// The `migrate_pages()` call in flight (its lists live in `Machine.migrateLists`).
+    public internal(set) var migratePages: MigratePagesState?
+    /// The pass of the `migrate_pages_batch()` call running, from 1 (0: none).
     public internal(set) var pass = 0
     public internal(set) var migration: MigrationInFlight?
 
@@ -121,6 +106,16 @@ public struct HotplugOperation: Codable, Equatable, Sendable {
     public internal(set) var failedMigrations = 0
     public internal(set) var retries = 0
     public internal(set) var scans = 0
+    /// Anonymous pages isolated from the range, pages of them whose PTEs
+    /// `remove_migration_ptes()` pointed at a new page, and pages freed from under migration
+    /// (their process exited first).
+    public internal(set) var anonPagesIsolated = 0
+    public internal(set) var anonPagesRemapped = 0
+    public internal(set) var pagesFreedUnderUs = 0
+    /// Large folios moved whole, and large folios split because no target of their order was
+    /// free outside the range.
+    public internal(set) var thpMigrated = 0
+    public internal(set) var thpSplit = 0
     public internal(set) var startTick: Int
     public internal(set) var ticks = 0
 
@@ -135,10 +130,6 @@ public struct HotplugOperation: Codable, Equatable, Sendable {
     var lastFailureReason: String?
     var lastFailurePFN: Int?
     var warnings = 0
-    /// How many times each content token moved during this operation (only kept without the
-    /// isolate-freed-pages-asap fix, to find the endless loop it causes).
-    var moves: [UInt64: [Int]] = [:]
-
     var pendingFailure: PendingFailure?
     /// Node states an online will set (`node_states_check_changes_online()`).
     var nodeChange: NodeStateChange?

@@ -115,14 +115,7 @@ extension Machine {
             try mark(Int(io.pfn), "page under I/O (\(io.kind))")
         }
         if let op = operation, !op.isFinished {
-            for pfn in op.sourceList[op.sourceNext...] + op.retryList + op.failedList where marks.seen[pfn.raw] == 0 {
-                try mark(pfn.raw, "page isolated for migration")
-            }
-            if let mig = op.migration {
-                if marks.seen[mig.source.raw] == 0 { try mark(mig.source.raw, "migration source") }
-                // The target holds a copy from folio_copy() until the PTEs point at it.
-                if let t = mig.target?.raw, marks.seen[t] == 0 { try mark(t, "migration target") }
-            }
+            try checkMigrationLists(op, marks: &marks)
         }
 
         // Everything else: reserved, holes, offline, LRU batches.
@@ -133,8 +126,9 @@ extension Machine {
                 guard kind == .anon || kind == .file else {
                     throw InvariantViolation(message: "\(kind) page has PG_lru", pfn: p)
                 }
-                lru[nodeIndex(of: p)][lruList(of: p).rawValue] += 1
+                lru[nodeIndex(of: p)][lruList(of: p).rawValue] += pages.folioPages(p)
             }
+            if pages.folioOrders[p] != 0 { try checkFolioPage(p) }
             if marks.seen[p] == 1 { continue }
             switch kind {
             case .reserved, .hole, .offline, .garbage, .kernel:
@@ -193,5 +187,49 @@ struct PlaceMarks {
         guard p >= 0 && p < seen.count else { throw InvariantViolation(message: "\(what()): pfn out of range", pfn: p) }
         guard seen[p] == 0 else { throw InvariantViolation(message: "\(what()): pfn is in two places", pfn: p) }
         seen[p] = 1
+    }
+}
+
+extension Machine {
+    /// Folios held by `migrate_pages()` (every page of each) and the targets it holds: a
+    /// target is no free-list page and no one's content until `remove_migration_ptes()`.
+    func checkMigrationLists(_ op: HotplugOperation, marks: inout PlaceMarks) throws(InvariantViolation) {
+        for raw in migrateLists.heldSources(op.migratePages) {
+            let head = Int(raw)
+            guard pages.has(head, .isolated) else {
+                throw InvariantViolation(message: "folio on a migration list is not isolated", pfn: head)
+            }
+            for p in head..<(head + pages.folioPages(head)) where marks.seen[p] == 0 {
+                try marks.mark(p, "folio isolated for migration")
+            }
+        }
+        var targets: [(Int, Int)] = []
+        if let st = op.migratePages {
+            for u in migrateLists.pendingUnmapped(st) + migrateLists.moveAgain {
+                targets.append((Int(u.dst), pages.folioPages(Int(u.src))))
+            }
+            if let t = st.waitingTarget, let src = op.migration?.source.raw {
+                targets.append((t, pages.folioPages(src)))
+            }
+        }
+        for (t, nr) in targets {
+            for p in t..<(t + nr) { try marks.mark(p, "migration target") }
+        }
+    }
+
+    /// A page of a large folio agrees with its head: same order, kind and owner, the next
+    /// index, and no LRU, isolation, reference or map count of its own on a tail.
+    func checkFolioPage(_ p: Int) throws(InvariantViolation) {
+        let order = pages.folioOrder(p), head = pages.folioHead(p)
+        guard pages.folioOrder(head) == order, pages.kindOf(head) == .anon, pages.kindOf(p) == .anon else {
+            throw InvariantViolation(message: "page of an order-\(order) folio is \(pages.kindOf(p)), head \(PFN(head)) is \(pages.kindOf(head)) of order \(pages.folioOrder(head))", pfn: p)
+        }
+        guard p != head else { return }
+        guard pages.owner[p] == pages.owner[head], pages.index[p] == pages.index[head] &+ UInt32(p - head) else {
+            throw InvariantViolation(message: "tail of the folio at \(PFN(head)) holds content (owner \(pages.owner[p]), index \(pages.index[p])) that is not the head's next", pfn: p)
+        }
+        guard !pages.has(p, .lru), !pages.has(p, .isolated), pages.refcount[p] == 0, pages.mapcount[p] == 0 else {
+            throw InvariantViolation(message: "tail of the folio at \(PFN(head)) has its own LRU flag, isolation, reference or map count", pfn: p)
+        }
     }
 }

@@ -110,7 +110,7 @@ extension Machine {
                 p += pages.order(p).pagesCount
                 continue
             }
-            if pages.has(p, .lru) { return p }
+            if pages.has(pages.folioHead(p), .lru) { return p }
             p += 1
         }
         return nil

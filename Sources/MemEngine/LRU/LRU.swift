@@ -15,10 +15,14 @@ extension Machine {
         }
     }
 
-    /// The LRU list a page is on, or nil when it is not on one.
+    /// The LRU list a page's folio is on, or nil when it is not on one.
     public func lruListIfOn(_ pfn: PFN) -> LRUList? {
-        pages.has(pfn.raw, .lru) ? lruList(of: pfn.raw) : nil
+        let head = pages.folioHead(pfn.raw)
+        return pages.has(head, .lru) ? lruList(of: head) : nil
     }
+
+    /// Whether a page's folio is off the LRU for migration (or reclaim).
+    public func folioIsolated(_ pfn: PFN) -> Bool { pages.has(pages.folioHead(pfn.raw), .isolated) }
 
     func nodeIndex(of p: Int) -> Int {
         if let z = zoneIndex(of: p) { return zones[z].node.raw }
@@ -26,16 +30,16 @@ extension Machine {
         return b < blocks.count ? blocks[b].node.raw : 0
     }
 
-    /// Puts a page on its LRU list (`lruvec_add_folio()`).
+    /// Puts a folio on its LRU list (`lruvec_add_folio()`); the list counts its pages.
     mutating func lruAdd(_ p: Int) {
         pages.set(p, .lru)
-        nodes[nodeIndex(of: p)].lruSize[lruList(of: p).rawValue] += 1
+        nodes[nodeIndex(of: p)].lruSize[lruList(of: p).rawValue] += pages.folioPages(p)
     }
 
     /// Takes a page off its LRU list (`lruvec_del_folio()`).
     mutating func lruDel(_ p: Int) {
         guard pages.has(p, .lru) else { return }
-        nodes[nodeIndex(of: p)].lruSize[lruList(of: p).rawValue] -= 1
+        nodes[nodeIndex(of: p)].lruSize[lruList(of: p).rawValue] -= pages.folioPages(p)
         pages.clear(p, .lru)
     }
 
@@ -79,7 +83,8 @@ extension Machine {
     }
 
     /// `mark_page_accessed()`: a second touch of a referenced inactive page activates it.
-    mutating func markAccessed(_ p: Int) {
+    mutating func markAccessed(_ page: Int) {
+        let p = pages.folioHead(page)
         guard pages.has(p, .lru), !pages.has(p, .unevictable) else {
             pages.set(p, .referenced)
             return
@@ -109,8 +114,8 @@ extension Machine {
         lruDel(p)
         pages.set(p, .isolated)
         pages.refcount[p] &+= 1
-        let n = nodeIndex(of: p)
-        if pages.has(p, .swapBacked) { nodes[n].nrIsolatedAnon += 1 } else { nodes[n].nrIsolatedFile += 1 }
+        let n = nodeIndex(of: p), nr = pages.folioPages(p)
+        if pages.has(p, .swapBacked) { nodes[n].nrIsolatedAnon += nr } else { nodes[n].nrIsolatedFile += nr }
         return true
     }
 
@@ -119,8 +124,8 @@ extension Machine {
         guard pages.has(p, .isolated) else { return }
         pages.clear(p, .isolated)
         pages.refcount[p] &-= 1
-        let n = nodeIndex(of: p)
-        if pages.has(p, .swapBacked) { nodes[n].nrIsolatedAnon -= 1 } else { nodes[n].nrIsolatedFile -= 1 }
+        let n = nodeIndex(of: p), nr = pages.folioPages(p)
+        if pages.has(p, .swapBacked) { nodes[n].nrIsolatedAnon -= nr } else { nodes[n].nrIsolatedFile -= nr }
     }
 
     /// `folio_putback_lru()`: an isolated page goes back on its list.

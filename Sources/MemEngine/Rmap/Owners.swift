@@ -33,6 +33,9 @@ public struct Process: Codable, Equatable, Sendable {
     public let node: NodeID
     public let cpu: CPU
     public internal(set) var alive = true
+    /// The tick it exits at (see Workload/Timing.swift), and the most pages it faults.
+    public internal(set) var exitTick = Int.max
+    public internal(set) var rssLimit = Int.max
     /// Virtual page index → PTE. The anon_vma has the same id as the process.
     var ptes: [PTE] = []
     /// Page-table pages (pfns), one per 512 mapped pages in the kernel; here one per 64.

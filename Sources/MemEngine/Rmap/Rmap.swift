@@ -35,6 +35,7 @@ extension Machine {
     mutating func spawnProcess(node: Int, cpu: Int) -> Int {
         let pid = processes.count
         processes.append(Process(pid: pid, node: NodeID(node), cpu: CPU(cpu)))
+        processes[pid].exitTick = tick + drawLifetime(WorkloadTiming.of(config.workload).longLifetime)
         anonVMAs.append(AnonVMA(refcount: 1))
         alivePIDs.append(pid)
         emit(.workload, "kernel_clone", detail: "pid \(pid) on node\(node)")
@@ -45,8 +46,10 @@ extension Machine {
     /// its way to the LRU; every 64 pages the process also needs a page-table page.
     @discardableResult
     mutating func faultAnon(pid: Int) -> Int? {
+        guard processes[pid].ptes.count < processes[pid].rssLimit else { return nil }
         // Locals, not a copy of the process: a copy would make the append below copy the
         // whole PTE array.
+        if let thp = faultAnonTHP(pid: pid) { return thp }
         let node = processes[pid].node.raw, cpu = processes[pid].cpu.raw
         if processes[pid].ptes.count % 64 == 0 {
             guard let (pt, _) = allocPages(order: 0, gfp: .kernel, preferredNode: node, cpu: cpu) else { return nil }
@@ -75,17 +78,27 @@ extension Machine {
     mutating func exitProcess(pid: Int) {
         guard processes[pid].alive else { return }
         let cpu = processes[pid].cpu.raw
-        for (i, pte) in processes[pid].ptes.enumerated() {
+        var i = 0
+        while i < processes[pid].ptes.count {
+            let pte = processes[pid].ptes[i]
+            processes[pid].ptes[i] = .none
+            i += 1
             if let p = pte.presentPFN {
+                // A large folio is unmapped and freed at its head; its tails' PTEs follow.
+                let nr = pages.folioPages(p)
+                if nr > 1 {
+                    guard !pages.isTail(p) else { continue }
+                    for j in i..<min(i + nr - 1, processes[pid].ptes.count) { processes[pid].ptes[j] = .none }
+                    i += nr - 1
+                }
                 pages.mapcount[p] = 0
                 if isHeldByMigration(p) { continue }
                 releaseUserPage(p, cpu: cpu)
             } else if let slot = pte.swapSlot {
                 freeSwapSlot(slot)
             } else if let p = pte.migrationPFN {
-                pages.mapcount[p] = 0
+                pages.mapcount[pages.folioHead(p)] = 0
             }
-            processes[pid].ptes[i] = .none
         }
         for pt in processes[pid].pageTables { freePages(Int(pt), order: 0, cpu: cpu) }
         processes[pid].pageTables = []
@@ -107,7 +120,7 @@ extension Machine {
             _ = removeFromLRUBatch(p)
         }
         if pages.has(p, .swapcache), let slot = swapSlotOf(p) { freeSwapSlot(slot) }
-        freePages(p, order: 0, cpu: cpu)
+        freePages(p, order: pages.folioOrder(p), cpu: cpu)
     }
 
     // MARK: swap

@@ -28,6 +28,7 @@ extension Machine {
     private var pageArrayBytes: Int {
         heapBytes(pages.kind) + heapBytes(pages.flags) + heapBytes(pages.refcount)
             + heapBytes(pages.mapcount) + heapBytes(pages.owner) + heapBytes(pages.index)
+            + heapBytes(pages.folioOrders)
     }
 
     /// PTE arrays (one word per virtual page ever faulted) and page-table page lists.
@@ -58,12 +59,16 @@ extension Machine {
 
     private var operationBytes: Int {
         guard let op = operation else { return 0 }
-        var b = heapBytes(op.queue) + heapBytes(op.done) + heapBytes(op.sourceList) + heapBytes(op.retryList)
-            + heapBytes(op.failedList) + heapBytes(op.messages) + op.messages.reduce(0) { $0 + stringHeapBytes($1) }
+        var b = heapBytes(op.queue) + heapBytes(op.done) + heapBytes(op.messages)
+        b += op.messages.reduce(0) { $0 + stringHeapBytes($1) }
+        let l = migrateLists
+        b += heapBytes(l.source) + heapBytes(l.from) + heapBytes(l.again) + heapBytes(l.callRet)
+        b += heapBytes(l.unmapped) + heapBytes(l.moveAgain)
+        b += heapBytes(l.syncQueue) + heapBytes(l.split) + heapBytes(l.ret)
         // A native dictionary: a header, the occupancy bitmap, then keys and values.
-        if op.moves.capacity > 0 {
-            b += 48 + op.moves.capacity / 8 + op.moves.capacity * (MemoryLayout<UInt64>.stride + MemoryLayout<[Int]>.stride)
-            b += op.moves.values.reduce(0) { $0 + heapBytes($1) }
+        if l.moves.capacity > 0 {
+            b += 48 + l.moves.capacity / 8 + l.moves.capacity * (MemoryLayout<UInt64>.stride + MemoryLayout<[Int]>.stride)
+            b += l.moves.values.reduce(0) { $0 + heapBytes($1) }
         }
         return b
     }

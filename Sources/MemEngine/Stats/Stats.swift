@@ -13,6 +13,9 @@ public struct PageInfo: Equatable, Sendable {
     public var buddyOrder: Int?
     public var owner: String?
     public var lru: LRUList?
+    /// The order of the folio the page belongs to (0 for a single page) and its head.
+    public var folioOrder = 0
+    public var folioHead: PFN?
 }
 
 /// Page counts of one memory block, for the map and `inspect`.
@@ -60,11 +63,14 @@ extension Machine {
         case .reserved: owner = "memblock (bootmem)"
         default: owner = nil
         }
-        return PageInfo(pfn: pfn, node: z.map { zones[$0].node }, zone: z.map { zones[$0].name },
+        var info = PageInfo(pfn: pfn, node: z.map { zones[$0].node }, zone: z.map { zones[$0].name },
                         pageblockMT: savedMigratetype(pfn), pageblockIsolated: isIsolated(p), kind: kind,
                         flags: pages.flagsOf(p), refcount: pages.pageRefcount(p), mapcount: pages.pageMapcount(p),
                         buddyOrder: pages.has(p, .buddy) ? pages.order(p) : nil, owner: owner,
-                        lru: pages.has(p, .lru) ? lruList(of: p) : nil)
+                        lru: pages.has(pages.folioHead(p), .lru) ? lruList(of: pages.folioHead(p)) : nil)
+        info.folioOrder = pages.folioOrder(p)
+        if info.folioOrder > 0 { info.folioHead = PFN(pages.folioHead(p)) }
+        return info
     }
 
     // MARK: blocks
@@ -74,7 +80,9 @@ extension Machine {
         let range = blockRange(id)
         for p in range {
             s.kinds[Int(pages.kind[p])] += 1
-            if pages.has(p, .lru) { s.lru[lruList(of: p).rawValue] += 1 }
+            // A large folio's tails count on their head's list, as the LRU sizes count pages.
+            let head = pages.folioHead(p)
+            if pages.has(head, .lru) { s.lru[lruList(of: head).rawValue] += 1 }
         }
         for pb in stride(from: range.lowerBound, to: range.upperBound, by: geometry.pagesPerPageblock) {
             s.pageblocks[effectiveMT(pb).rawValue] += 1

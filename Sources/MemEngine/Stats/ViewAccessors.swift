@@ -49,8 +49,9 @@ extension Machine {
             if kind == .anon && pages.has(p, .swapcache) { c.swapcacheAnon += 1 }
             if let z = zoneIndex(of: p) { c.zones[zones[z].type.rawValue] += 1 } else { c.noZone += 1 }
             c.migratetypes[effectiveMT(p).rawValue] += 1
-            if pages.has(p, .lru) { c.lru[lruList(of: p).rawValue] += 1 }
-            if pages.has(p, .isolated) {
+            let head = pages.folioHead(p)
+            if pages.has(head, .lru) { c.lru[lruList(of: head).rawValue] += 1 }
+            if pages.has(head, .isolated) {
                 c.offLRUForMigration += 1
             } else if isIsolated(p) {
                 if kind == .free || kind == .pcp { c.isolatedFree += 1 } else { c.isolatedInUse += 1 }

@@ -18,7 +18,7 @@ extension Machine {
     @discardableResult
     public mutating func enterSwapInWindow(_ pfn: PFN, ticks: Int = 50) -> Bool {
         let p = pfn.raw
-        guard pages.kindOf(p) == .anon, pages.mapcount[p] > 0, pages.has(p, .lru) else { return false }
+        guard pages.kindOf(p) == .anon, pages.folioOrder(p) == 0, pages.mapcount[p] > 0, pages.has(p, .lru) else { return false }
         let pid = Int(pages.owner[p]), index = Int(pages.index[p])
         guard processes[pid].alive else { return false }
         let slot = allocSwapSlot(pid: UInt32(pid), index: UInt32(index))
@@ -36,7 +36,8 @@ extension Machine {
     @discardableResult
     public mutating func startSwapOut(_ pfn: PFN, ticks: Int = 50) -> Bool {
         let p = pfn.raw
-        guard pages.kindOf(p) == .anon, pages.mapcount[p] > 0, pages.refcount[p] <= 1, isolateLRU(p) else { return false }
+        guard pages.kindOf(p) == .anon, pages.folioOrder(p) == 0, pages.mapcount[p] > 0, pages.refcount[p] <= 1,
+              isolateLRU(p) else { return false }
         let pid = Int(pages.owner[p]), index = Int(pages.index[p])
         let slot = allocSwapSlot(pid: UInt32(pid), index: UInt32(index))
         processes[pid].ptes[index] = .swap(slot)

@@ -5,7 +5,8 @@ extension Machine {
     @discardableResult
     mutating func swapOutPage(_ p: Int) -> Bool {
         // A machine without swap (an imported one whose SwapTotal is 0) keeps its anon pages.
-        guard swapEnabled, pages.kindOf(p) == .anon, pages.mapcount[p] == 1, pages.refcount[p] <= 1,
+        // Large folios stay mapped: THP swap-out (split or THP_SWAP) is not modelled.
+        guard swapEnabled, pages.folioOrder(p) == 0, pages.kindOf(p) == .anon, pages.mapcount[p] == 1, pages.refcount[p] <= 1,
               !pages.has(p, .swapcache), !pages.has(p, .locked) else { return false }
         let pid = Int(pages.owner[p]), index = Int(pages.index[p])
         guard pid < processes.count, processes[pid].alive, index < processes[pid].ptes.count,

@@ -4,7 +4,7 @@ struct WorkloadParams {
     /// Fraction of managed memory (per mille) that processes and page cache aim to use.
     var targetUse: Int
     var maxProcesses: Int
-    /// Action weights: fault, touch, read, write, slab alloc, slab free, swap in, exit.
+    /// Action weights: fault, touch, read, write, slab alloc, slab free, swap in, fork.
     var weights: [Int]
 
     static func of(_ level: WorkloadLevel) -> WorkloadParams {
@@ -20,7 +20,7 @@ struct WorkloadParams {
 }
 
 enum WorkloadAction: Int, CaseIterable {
-    case fault, touch, read, write, slabAlloc, slabFree, swapIn, exit
+    case fault, touch, read, write, slabAlloc, slabFree, swapIn, fork
 }
 
 extension Machine {
@@ -43,8 +43,12 @@ extension Machine {
             let cpu = cpus.isEmpty ? 0 : cpus[rng.below(cpus.count)].raw
             _ = spawnProcess(node: node, cpu: cpu)
         }
+        exitDueProcesses()
+        // Actions come at the level's rate in real time, not every tick (Workload/Timing.swift).
+        let actions = actionsThisTick()
+        guard actions > 0 else { return }
         let total = params.weights.reduce(0, +)
-        for _ in 0..<params.actionsPerTick {
+        for _ in 0..<actions {
             var r = rng.below(total), action = WorkloadAction.fault
             for (i, w) in params.weights.enumerated() {
                 if r < w { action = WorkloadAction(rawValue: i) ?? .fault; break }
@@ -128,10 +132,8 @@ extension Machine {
             }
         case .swapIn:
             swapInSomePage()
-        case .exit:
-            if alivePIDs.count > 2, let pid = randomAlivePID(), rng.chance(permille: 25) {
-                exitProcess(pid: pid)
-            }
+        case .fork:
+            forkShortLivedTask(params: params)
         }
     }
 

@@ -16,6 +16,9 @@ enum InspectorText {
         ]
         var counts = "kind \(info.kind)"
         if let order = info.buddyOrder { counts += " (buddy head, order \(order))" }
+        if let head = info.folioHead {
+            counts += head == pfn ? " (THP head, order \(info.folioOrder))" : " (THP tail of \(head), order \(info.folioOrder))"
+        }
         counts += "  refcount \(info.refcount)  mapcount \(info.mapcount)  LRU \(info.lru?.description ?? "none")"
         lines.append((counts, .plain))
         let flags = info.flags.names

@@ -77,7 +77,7 @@ struct SimulatedMemory: MemoryMapSource {
         return PageView(kind: machine.kind(pfn), swapcache: flags.contains(.swapcache),
                         zone: machine.zoneType(pfn), migratetype: machine.migratetype(pfn),
                         isolated: machine.isPageblockIsolated(pfn), lru: machine.lruListIfOn(pfn),
-                        offLRUForMigration: flags.contains(.isolated))
+                        offLRUForMigration: machine.folioIsolated(pfn))
     }
 }
 

@@ -32,9 +32,10 @@ extension MemtopApp {
                 status = "N runs one phase of an offline or online in flight; none is (o starts one)"
                 return [.bell]
             }
+            let before = machine.events.count
             machine.stepPhase()
             notePhase()
-            spotlight.observe(machine)
+            spotlight.observe(machine, events: machine.events(since: before))
             absorbEvents()
         case .stepFolio: return stepFolio()
         case .nextMigration: return runToNextMigration()
@@ -45,7 +46,7 @@ extension MemtopApp {
             spotlight.pinned.toggle()
             status = spotlight.pinned ? "spotlight pinned on \(spotlight.followed.map { "pfn \($0.source)" } ?? "the next folio"); f follows again"
                                       : "spotlight follows each folio as it migrates"
-            if !spotlight.pinned { spotlight.observe(machine) }
+            if !spotlight.pinned { spotlight.observe(machine, events: []) }
         case .faster, .slower:
             let next = speedIndex + (action == .faster ? 1 : -1)
             guard Speed.ladder.indices.contains(next) else {
@@ -88,11 +89,16 @@ extension MemtopApp {
         absorbEvents()
     }
 
-    /// One engine micro-step, seen by the phase memory and the spotlight.
-    mutating func stepOnce() {
+    /// One engine micro-step, seen by the phase memory and the spotlight; returns its events
+    /// (they stay in the machine for `absorbEvents()`).
+    @discardableResult
+    mutating func stepOnce() -> ArraySlice<Event> {
+        let before = machine.events.count
         machine.step()
         notePhase()
-        spotlight.observe(machine)
+        let new = machine.events(since: before)
+        spotlight.observe(machine, events: new)
+        return new
     }
 
     /// Remembers the operation's phase unless it is the rollback.

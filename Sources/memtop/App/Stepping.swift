@@ -7,53 +7,63 @@ extension MemtopApp {
     /// The most micro-steps one key may run before it gives up (a stalled offline).
     static let stepKeyLimit = 200_000
 
-    /// `m`: runs the folio being migrated, or else the next one, to the end of its migration.
+    /// `m`: runs the folio the spotlight follows, or else the next one, to the end of its
+    /// migration: its unmap (with the rest of its batch, and the one TLB flush), then its move.
     mutating func stepFolio() -> [Effect] {
         guard let op = machine.operation, !op.isFinished else {
             status = "m moves one folio through its migration; no offline is in flight (o starts one)"
             return [.bell]
         }
-        let start = MigrationProbe(machine).current
-        var seen = start
+        // A tracker of its own, so that a pinned spotlight does not hold m on a folio done with.
+        var tracker = Spotlight()
+        if let f = spotlight.followed, !f.done { tracker.followed = f }
+        var goal = tracker.followed?.source
         var ran = 0
         while ran < Self.stepKeyLimit, machine.operation?.isFinished == false {
-            stepOnce()
+            let events = stepOnce()
             ran += 1
-            let now = MigrationProbe(machine).current
-            if seen == nil { seen = now }
-            // The folio followed has left the engine's hands (moved, failed or put back).
-            if let followed = seen, now?.source != followed.source { break }
-            if seen == nil, MigrationProbe(machine).pastMigration { break }
+            tracker.observe(machine, events: events)
+            if goal == nil { goal = tracker.followed?.source }
+            if goal != nil, let f = tracker.followed, f.source == goal, f.done { break }
+            if goal == nil, MigrationProbe(machine).pastMigration { break }
         }
         absorbEvents()
-        if seen == nil {
+        if let f = tracker.followed, f.source == goal {
+            if f.moved, let t = f.target {
+                status = "m: pfn \(f.source) moved to \(t) in \(ran) micro-steps"
+            } else if f.done {
+                status = "m: pfn \(f.source) not moved (\(f.failure ?? "?")) after \(ran) micro-steps"
+            } else {
+                status = "m: pfn \(f.source) still migrating after \(ran) micro-steps"
+            }
+        } else {
             status = "m: no folio left to migrate in this block"
-        } else if let followed = seen {
-            status = "m: pfn \(followed.source) done in \(ran) micro-steps"
         }
         return []
     }
 
-    /// `M`: runs until the next folio's migration has begun (its target chosen).
+    /// `M`: runs until the next step unmaps a folio other than the one next now (the start of
+    /// the next folio's migration).
     mutating func runToNextMigration() -> [Effect] {
         guard let op = machine.operation, !op.isFinished else {
             status = "M runs to the next migration; no offline is in flight (o starts one)"
             return [.bell]
         }
-        let start = MigrationProbe(machine).current?.source
+        let start = MigrationProbe(machine).nextUnmap
         var ran = 0
         var found: PFN?
         while ran < Self.stepKeyLimit, machine.operation?.isFinished == false {
             stepOnce()
             ran += 1
-            if let now = MigrationProbe(machine).current, now.source != start, now.target != nil {
-                found = now.source
+            if let now = MigrationProbe(machine).nextUnmap, now != start {
+                found = now
                 break
             }
             if MigrationProbe(machine).pastMigration { break }
         }
         absorbEvents()
         if let found {
+            if !spotlight.pinned { spotlight.follow(found, machine) }
             status = "M: \(ran) micro-steps to the migration of pfn \(found)"
         } else {
             status = "M: no more migrations in this offline"
@@ -68,21 +78,16 @@ extension MemtopApp {
     }
 }
 
-/// What the map knows of the migration in flight, from the operation's public state.
+/// What the map knows of the migration in flight, from the engine's public state.
 struct MigrationProbe {
-    struct Current: Equatable {
-        var source: PFN
-        var target: PFN?
-        var stage: MigrationInFlight.Stage
-    }
-
-    var current: Current?
+    /// The folio the next micro-step unmaps (`migrate_folio_unmap()`), if it does.
+    var nextUnmap: PFN?
     /// The operation has left the migration loop for good (ended, or past test_pages_isolated).
     var pastMigration: Bool
 
     init(_ machine: Machine) {
         let op = machine.operation
-        current = op?.migration.map { Current(source: $0.source, target: $0.target, stage: $0.stage) }
+        nextUnmap = op?.migratePages?.loop == .unmap ? machine.nextMigrationFolio : nil
         let late: Set<HotplugPhase> = [.offlineIsolated, .finishOffline, .undoIsolate]
         pastMigration = op.map { $0.isFinished || late.contains($0.phase) || $0.kind != .offline } ?? true
     }
@@ -106,21 +111,25 @@ enum NextStep {
             return "set_migratetype_isolate on pageblock \(PFN(pb)) (has_unmovable_pages first)"
         case .notifyGoingOffline: return "memory_notify(MEM_GOING_OFFLINE)"
         case .migrate:
-            if let m = op.migration {
-                let target = m.target.map(\.description) ?? "?"
-                switch m.stage {
-                case .allocTarget: return "alloc_migration_target for pfn \(m.source)"
-                case .unmap: return "try_to_migrate pfn \(m.source): its PTEs become migration entries"
-                case .copy: return "folio_copy pfn \(m.source) -> \(target)"
-                case .remap: return "remove_migration_ptes: the migration entries point at \(target)"
-                case .freeSource: return "folio_put pfn \(m.source): the source is freed"
+            if let st = op.migratePages {
+                let call = "\(st.call.rawValue) pass \(st.pass + 1)"
+                let next = machine.nextMigrationFolio
+                switch st.loop {
+                case .unmap:
+                    if let p = next {
+                        return "migrate_folio_unmap pfn \(p) (\(call)): alloc_migration_target, try_to_migrate (PTEs -> migration entries)"
+                    }
+                    return "migrate_pages_batch (\(call)): the batch is unmapped; the TLB flush and the moves come next"
+                case .flush: return "try_to_unmap_flush: one TLB flush for every folio this batch unmapped"
+                case .move:
+                    if let p = next {
+                        return "migrate_folio_move pfn \(p) (\(call)): folio_copy, remove_migration_ptes, folio_put"
+                    }
+                    return "migrate_pages_batch (\(call)): the moves are done; retries, or the next call"
                 }
             }
-            if op.sourceRemaining > 0 {
-                return "alloc_migration_target for pfn \(op.sourceList[op.sourceNext]) (\(op.sourceRemaining) isolated pages wait)"
-            }
             if op.signalPending { return "signal_pending at the top of the migration loop: back off with EINTR" }
-            return "scan_movable_pages from pfn \(op.scanPFN), then folio_isolate_lru one page at a time"
+            return "scan_movable_pages from pfn \(op.scanPFN), then folio_isolate_lru one folio at a time"
         case .dissolveHugetlb: return "dissolve_free_hugetlb_folios"
         case .testIsolated: return "test_pages_isolated: is every page free and isolated?"
         case .offlineIsolated: return "__offline_isolated_pages: take the free pages off the buddy lists"

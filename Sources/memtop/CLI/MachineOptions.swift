@@ -29,6 +29,10 @@ struct MachineOptions: ParsableArguments {
     @Option(help: "Workload level: idle, light or heavy.")
     var workload: String?
 
+    @Option(name: .customLong("thp"),
+            help: "Transparent huge pages for anonymous memory: always (the default) or never (transparent_hugepage=never).")
+    var thp: String?
+
     @Option(name: .customLong("without"),
             help: "Switch off one fix of the 2007 series (repeatable): isolate-freed-pages-asap, swapin-unmapped-skip, anon-vma-hold, memmap-roundup.")
     var without: [String] = []
@@ -98,6 +102,12 @@ extension MachineOptions {
                 throw ValidationError("--workload \(Quoted(workload)) is not one of idle, light, heavy")
             }
             c.workload = w
+        }
+        if let thp {
+            guard let mode = THPMode(rawValue: thp) else {
+                throw ValidationError("--thp '\(thp)' is not one of always, never")
+            }
+            c.thp = mode
         }
         for name in without {
             guard let fix = Fix(rawValue: name) else {

@@ -173,6 +173,11 @@ struct HotplugRunner {
             ("blocks", .array(blocks.map(JSONValue.int))),
             ("pgmigrate_success", .int(m.vmstat.pgmigrateSuccess)),
             ("pgmigrate_fail", .int(m.vmstat.pgmigrateFail)),
+            ("anon_pages_isolated", .int(op.anonPagesIsolated)),
+            ("anon_pages_remapped", .int(op.anonPagesRemapped)),
+            ("pages_freed_under_us", .int(op.pagesFreedUnderUs)),
+            ("thp_migration_success", .int(op.thpMigrated)),
+            ("thp_migration_split", .int(op.thpSplit)),
         ]
         return JSONValue.object(o).encoded
     }
@@ -190,6 +195,10 @@ struct HotplugRunner {
         }
         s += "\npages migrated: \(op.migrated), failed migrations: \(op.failedMigrations), retries: \(op.retries), "
         s += "pageblocks isolated: \(op.maxIsolatedPageblocks), ticks: \(op.ticks)"
+        if op.anonPagesIsolated > 0 {
+            s += "\nanon pages isolated: \(op.anonPagesIsolated), remapped by remove_migration_ptes: \(op.anonPagesRemapped), "
+            s += "freed from under us: \(op.pagesFreedUnderUs); THPs moved whole: \(op.thpMigrated), split: \(op.thpSplit)"
+        }
         return s
     }
 }

@@ -13,13 +13,14 @@ struct SpotlightPane {
         }
         var out: [(String, Style)] = []
         out.append(("from \(place(f.source)) -> to \(f.target.map(place) ?? "(no target yet)")", .plain.bold()))
-        let stages: [(MigrationInFlight.Stage, String)] = [(.allocTarget, "target"), (.unmap, "unmap"), (.copy, "copy"),
-                                                          (.remap, "remap"), (.freeSource, "free source")]
-        let at = stages.firstIndex { $0.0 == f.stage } ?? 0
-        let marks = stages.enumerated().map { i, s in
-            (f.done || i < at ? "[x] " : (i == at ? "[>] " : "[ ] ")) + s.1
+        // The stages of the batched migrate_pages() (6.3+): the whole batch is unmapped, one
+        // TLB flush, then each folio is moved; marked from the events seen for this folio.
+        let next = f.done ? nil : Spotlight.Mark(rawValue: (f.reached?.rawValue ?? -1) + 1)
+        let marks = Spotlight.Mark.allCases.map { m in
+            (m.rawValue <= (f.reached?.rawValue ?? -1) ? "[x] " : (m == next ? "[>] " : "[ ] ")) + m.label
         }
-        out.append(((f.done ? "ended: " : "stages: ") + marks.joined(separator: "  "), .plain))
+        out.append(((f.moved ? "moved: " : "") + marks.joined(separator: " "), .plain))
+        if f.done, let why = f.failure { out.append(("ended without moving: " + why, .plain)) }
         if f.ptes.isEmpty {
             out.append(("no PTE maps it (a file page is found through the page cache, not a PTE)", .plain.dim()))
         }

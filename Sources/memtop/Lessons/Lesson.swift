@@ -65,10 +65,13 @@ enum LessonOperation: Sendable {
 enum LessonRunTo: Sendable {
     /// Until this phase is the current one (or the operation ends).
     case phase(HotplugPhase)
-    /// Until a folio's migration is at this stage (its next step is this stage).
+    /// Until the next step is this stage (`migrate_folio_unmap()` or `migrate_folio_move()`)
+    /// of some folio.
     case migrationStage(MigrationInFlight.Stage)
-    /// Until the migration of a page of this kind (mapped, for anon) is at this stage.
+    /// Until the next step is this stage of a folio of this kind (mapped, for anon).
     case migration(of: PageKind, at: MigrationInFlight.Stage)
+    /// Until a folio of this kind (mapped, for anon) has just been unmapped.
+    case unmapped(PageKind)
     /// To its end, a signal sent if it stalls.
     case end
     /// This many micro-steps.

@@ -84,7 +84,7 @@ extension LessonCursor {
             map.cursorPFN = PFN(p)
             map.zoom = .block
         case .migrationSource:
-            guard let source = m.operation?.migration?.source else { throw LessonSetupError(description: "no migration in flight") }
+            guard let source = m.nextMigrationFolio ?? m.operation?.migration?.source else { throw LessonSetupError(description: "no migration in flight") }
             map.cursorPFN = source
             map.cursorBlock = m.geometry.block(of: source).raw
             map.zoom = .block
@@ -106,7 +106,7 @@ extension LessonStaging {
             }
             map.note("lesson: pfn \(PFN(p)) read in from swap, not yet mapped (do_swap_page() has not run)", .important)
         case .exitMigratingOwner:
-            guard let source = map.machine.operation?.migration?.source, let pid = map.machine.anonOwner(source) else {
+            guard let source = map.machine.nextMigrationFolio, let pid = map.machine.anonOwner(source) else {
                 throw LessonSetupError(description: "no anon page is being migrated")
             }
             map.machine.exit(pid: pid)
@@ -131,11 +131,14 @@ extension MemtopApp {
             guard let op = machine.operation, !op.isFinished else { return true }
             switch stop {
             case .phase(let p): return op.phase == p
-            case .migrationStage(let s): return op.migration?.stage == s
+            case .migrationStage(let s): return nextStage(op) == s && machine.nextMigrationFolio != nil
             case .migration(let kind, let stage):
-                guard let m = op.migration, m.stage == stage, machine.kind(m.source) == kind else { return false }
+                guard nextStage(op) == stage, let p = machine.nextMigrationFolio, machine.kind(p) == kind else { return false }
                 // A mapped anon page once it is unmapped has a migration entry, still found.
-                return kind != .anon || !machine.mappings(of: m.source).isEmpty
+                return kind != .anon || !machine.mappings(of: p).isEmpty
+            case .unmapped(let kind):
+                guard let m = op.migration, m.stage == .unmap, m.target != nil, machine.kind(m.source) == kind else { return false }
+                return kind != .anon || machine.mappings(of: m.source).contains { machine.pte($0) == .migration(m.source) }
             case .end: return false
             case .steps(let n): return ran >= n
             }
@@ -149,5 +152,14 @@ extension MemtopApp {
             if ran % 512 == 0 { absorbEvents() }
         }
         absorbEvents()
+    }
+
+    /// The stage the next `migrate_pages_batch()` step does to a folio, if it does one.
+    private func nextStage(_ op: HotplugOperation) -> MigrationInFlight.Stage? {
+        switch op.migratePages?.loop {
+        case .unmap: .unmap
+        case .move: .move
+        case .flush, nil: nil
+        }
     }
 }

@@ -116,7 +116,7 @@ struct AppUpdateTests {
     @Test("Esc while an offline runs cancels it: EINTR, signal backoff, block back online")
     func cancel() {
         var app = AppFixture.app()
-        _ = AppFixture.press(&app, "o<Space><tick:60><Esc>")
+        _ = AppFixture.press(&app, "o<Space><tick:8><Esc>")
         #expect(app.machine.operation?.signalPending == true)
         #expect(app.zoom == .overview)
         // The kernel sees the signal only at the top of its loop, after do_migrate_range.

@@ -74,7 +74,7 @@ struct HotplugCommandTests {
 
     @Test("a tick limit is a signal: EINTR, signal backoff, rolled back")
     func maxTicks() throws {
-        let r = try memtop("offline", "60", "--max-ticks", "300", "--json")
+        let r = try memtop("offline", "60", "--max-ticks", "60", "--json")
         #expect(r.status == 1)
         let lines = try jsonLines(r.stdout)
         let summary = try #require(lines.last)
@@ -85,10 +85,11 @@ struct HotplugCommandTests {
 
     @Test("without isolate-freed-pages-asap the endless loop is reported, not a hang")
     func endlessLoop() throws {
-        let r = try memtop("offline", "60", "--workload", "idle", "--without", "isolate-freed-pages-asap")
+        // Order-0 pages: a large folio's source is freed straight to the buddy lists.
+        let r = try memtop("offline", "60", "--workload", "idle", "--thp", "never", "--without", "isolate-freed-pages-asap")
         #expect(r.status == 1)
         #expect(r.stdout.contains("endless loop"))
-        let fixed = try memtop("offline", "60", "--workload", "idle")
+        let fixed = try memtop("offline", "60", "--workload", "idle", "--thp", "never")
         #expect(fixed.status == 0)
     }
 

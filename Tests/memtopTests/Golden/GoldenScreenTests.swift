@@ -46,9 +46,9 @@ struct AppGoldenScreenTests {
 
     @Test("the whole machine at start") func overview() throws { try Self.check("overview", keys: "") }
     @Test("one block, every page, kind colours") func zoomed() throws { try Self.check("zoomed-kind", keys: "cccc<Enter>") }
-    @Test("mid-migration, isolation colours, zoomed") func migrating() throws { try Self.check("migrating", keys: "cc<Enter>o<Space><tick:160>") }
+    @Test("mid-migration, isolation colours, zoomed") func migrating() throws { try Self.check("migrating", keys: "cc<Enter>o<Space><tick:100>") }
     @Test("after the offline, overview") func offlined() throws { try Self.check("offlined", keys: "+++++o<Space><tick:100>") }
-    @Test("cancelled with Esc: EINTR") func cancelled() throws { try Self.check("cancelled", keys: "+++++o<Space><tick:4><Esc><tick:100>") }
+    @Test("cancelled with Esc: EINTR") func cancelled() throws { try Self.check("cancelled", keys: "+o<Space><tick:4><Esc><tick:100>") }
     @Test("help") func help() throws { try Self.check("help", keys: "?") }
     @Test("no colour, ASCII, migratetype, mid-offline") func mono() throws {
         try Self.check("mono-ascii", keys: "c<Enter>o<Space><tick:120>", caps: AppFixture.mono)

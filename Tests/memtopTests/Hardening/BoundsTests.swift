@@ -112,7 +112,7 @@ struct CommandBoundsTests {
         config.memoryBytes = 256 << 30
         #expect(throws: Never.self) { try MemoryBudget.check(config, available: 8 << 30) }
         let error = #expect(throws: (any Error).self) { try MemoryBudget.check(config, available: 1 << 30) }
-        #expect("\(error.map { "\($0)" } ?? "")".contains("--memory 256G needs about 1280M for the model, more than the 1G"))
+        #expect("\(error.map { "\($0)" } ?? "")".contains("--memory 256G needs about 1536M for the model, more than the 1G"))
     }
 
     @Test("the estimate is not below what a booted machine holds")

@@ -121,7 +121,8 @@ enum KernelTrace {
             guard let s = callStart else { return }
             migrate.append(MigrateCall(succeeded: now.pgmigrateSuccess - s.pgmigrateSuccess,
                                        failed: now.pgmigrateFail - s.pgmigrateFail,
-                                       thpSucceeded: 0, thpSplit: 0))
+                                       thpSucceeded: now.thpMigrationSuccess - s.thpMigrationSuccess,
+                                       thpSplit: now.thpMigrationSplit - s.thpMigrationSplit))
             callStart = nil
         }
         let signalAfter = a.signalled ? min(a.migrateCalls.count, repeatedPassesCompared) : nil

@@ -74,49 +74,64 @@ struct LessonTests {
         #expect(app.listSelection == nil)
     }
 
-    @Test("lesson 4: the PTE goes from the present pfn to a migration entry, then to the new pfn")
+    @Test("lesson 4: the batch is unmapped first (present pfn -> migration entry), then the move points the PTE at the new pfn")
     func migrateAnonPage() throws {
         var app = try Self.open("migrate-anon-page", at: 1)
         let followed = try #require(app.map.spotlight.followed)
-        let target = try #require(followed.target)
-        #expect(app.map.machine.kind(followed.source) == .anon)
+        let source = followed.source
+        #expect(app.map.machine.kind(source) == .anon)
         #expect(followed.sourceBefore.mapcount == 1)
         let ref = try #require(followed.ptes.first?.ref)
-        #expect(app.map.machine.pte(ref) == .present(followed.source))
-        #expect(Self.screen(app).contains("next n: try_to_migrate pfn \(followed.source)"))
-        // The student presses n: try_to_migrate.
+        #expect(app.map.machine.pte(ref) == .present(source))
+        #expect(Self.screen(app).contains("next n: migrate_folio_unmap pfn \(source)"))
+        // The student presses n: migrate_folio_unmap(): a target, then try_to_migrate().
         _ = app.update(.key(.char("n")))
-        #expect(app.map.machine.pte(ref) == .migration(followed.source))
-        #expect(app.map.machine.pageInfo(followed.source).mapcount == 0)
-        _ = app.update(.key(.char("n")))  // folio_copy
-        _ = app.update(.key(.char("n")))  // remove_migration_ptes
+        #expect(app.map.machine.pte(ref) == .migration(source))
+        #expect(app.map.machine.pageInfo(source).mapcount == 0)
+        let target = try #require(app.map.spotlight.followed?.target)
+        #expect(app.map.spotlight.followed?.reached == .unmap)
+        // The rest of the batch is unmapped and the TLB flushed once before any folio moves.
+        _ = app.update(.key(.char(">")))
+        _ = app.update(.key(.char(">")))
+        #expect(app.map.spotlight.followed?.source == source)
+        #expect(app.map.spotlight.followed?.reached == .flush)
+        #expect(app.map.machine.pte(ref) == .migration(source))
+        #expect(app.map.log.contains { $0.text.hasPrefix("try_to_unmap_flush") })
+        #expect(Self.screen(app).contains("next n: migrate_folio_move pfn \(source)"))
+        _ = app.update(.key(.char("n")))  // migrate_folio_move: copy, remap, free the source
         #expect(app.map.machine.pte(ref) == .present(target))
         #expect(app.map.machine.pageInfo(target).mapcount == 1)
         let history = try #require(app.map.spotlight.followed?.ptes.first?.states)
-        #expect(history == [.present(followed.source), .migration(followed.source), .present(target)])
+        #expect(history == [.present(source), .migration(source), .present(target)])
+        #expect(app.map.spotlight.followed?.moved == true)
         let screen = Self.screen(app)
-        #expect(screen.contains("pte \(followed.source) -> migration entry -> \(target)"))
-        #expect(screen.contains("spotlight: pfn \(followed.source)"))
+        #expect(screen.contains("pte \(source) -> migration entry -> \(target)"))
+        #expect(screen.contains("spotlight: pfn \(source)"))
+        #expect(screen.contains("moved: [x] target [x] unmap [x] flush [x] copy [x] remap [x] free"))
     }
 
-    @Test("m moves one folio through its whole migration; M runs to the next one")
+    @Test("m moves one folio through its unmap and its move; M runs to the next folio's unmap")
     func folioKeys() throws {
         var app = try Self.open("migrate-anon-page", at: 1)
         let first = try #require(app.map.spotlight.followed?.source)
         let migrated = app.map.machine.operation?.migrated ?? 0
         _ = app.update(.key(.char("m")))
-        #expect(app.map.machine.operation?.migrated == migrated + 1)
-        #expect(app.map.spotlight.followed?.done == true)
+        #expect((app.map.machine.operation?.migrated ?? 0) > migrated)
+        #expect(app.map.spotlight.followed?.source == first)
+        #expect(app.map.spotlight.followed?.moved == true)
+        #expect(app.map.machine.pageInfo(first).refcount == 0, "the source is freed")
         _ = app.update(.key(.char("M")))
-        let next = try #require(app.map.machine.operation?.migration)
-        #expect(next.source != first)
-        #expect(next.target != nil)
-        #expect(app.map.spotlight.followed?.source == next.source)
+        let next = try #require(app.map.machine.nextMigrationFolio)
+        #expect(next != first)
+        #expect(app.map.machine.operation?.migratePages?.loop == .unmap)
+        #expect(app.map.spotlight.followed?.source == next)
+        #expect(Self.screen(app).contains("next n: migrate_folio_unmap pfn \(next)"))
         // Pinned, the spotlight stays on its folio while the next one moves.
         _ = app.update(.key(.char("f")))
         _ = app.update(.key(.char("m")))
+        #expect(app.map.spotlight.followed?.moved == true)
         _ = app.update(.key(.char("M")))
-        #expect(app.map.spotlight.followed?.source == next.source)
+        #expect(app.map.spotlight.followed?.source == next)
     }
 
     @Test("lesson 6: slab in ZONE_NORMAL fails isolation with EBUSY, 'failure to isolate range', explained")
@@ -143,7 +158,7 @@ struct LessonTests {
         #expect(result()?.reason?.contains("try_to_unmap") == true)
         _ = app.update(.key(.char(">")))
         #expect(result()?.outcome == .offlined)
-        #expect((app.map.machine.operation?.retries ?? 0) > 0)
+        #expect(app.map.log.contains { $0.text.contains("swap-cache folio not yet mapped") })
         _ = app.update(.key(.char(">")))
         _ = app.update(.key(.char("n")))
         _ = app.update(.key(.char("n")))
@@ -210,7 +225,7 @@ struct LessonTests {
         let small = Size(cols: 100, rows: 30)
         _ = app.update(.resize(small))
         let text = renderFrame(app, size: small, caps: AppFixture.colour).lines.joined(separator: "\n")
-        #expect(text.contains("Press n once"))
-        #expect(text.contains("lesson 4 migrate-anon-page: step 2/6"))
+        #expect(text.contains("migrate_folio_unmap() gets a target, then unmaps it."))
+        #expect(text.contains("lesson 4 migrate-anon-page: step 2/5"))
     }
 }

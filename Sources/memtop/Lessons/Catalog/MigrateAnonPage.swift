@@ -1,5 +1,6 @@
 extension Lesson {
-    /// Lesson 4: migrating one anon page: unmap to a migration entry, copy, remap.
+    /// Lesson 4: migrating one anon page in a 6.3+ batch: the batch unmapped (a migration entry),
+    /// one TLB flush, then the move: copy, remap, free the source.
     static let migrateAnonPage = Lesson(number: 4, name: "migrate-anon-page", title: "Migrating one anon page: unmap, copy, remap", steps: [
         LessonStep(machine: "--seed 1", workload: false, mode: .kind, cursor: .firstBlock(.movable, node: 0, offlinable: true, zoom: true),
                    operation: .offline, run: .phase(.migrate), text: [
@@ -8,24 +9,19 @@ extension Lesson {
             "reached through the processes' page tables. Press > to follow the first anon page.",
         ]),
         LessonStep(run: .migration(of: .anon, at: .unmap), text: [
-            "The file pages before it have moved; now an anon page (S) is up. alloc_migration_target()",
-            "found a free page outside the block, on the other node when there is one (Backspace",
-            "zooms out: its block is marked). The spotlight shows both, and the PTE of the process",
-            "that maps the page. Press n once: try_to_migrate() unmaps it.",
+            "migrate_pages() takes the isolated folios in batches. Since Linux 6.3 it unmaps every",
+            "folio of a batch first, then moves each one. Next to unmap: an anon page (S), its PTE",
+            "in the spotlight. Press n: migrate_folio_unmap() gets a target, then unmaps it.",
         ]),
-        LessonStep(run: .migrationStage(.copy), text: [
-            "The PTE now holds a migration entry instead of the pfn: a process touching the page",
-            "waits in the fault handler until migration ends. mapcount went to 0. Nobody can write",
-            "the page now, so it can be copied. Press n: folio_copy().",
+        LessonStep(run: .unmapped(.anon), text: [
+            "The target is outside the block (Backspace zooms out: its block is marked). The PTE",
+            "holds a migration entry now: a process touching the page waits in the fault handler.",
+            "mapcount went to 0. The rest of the batch is unmapped, then ONE TLB flush for all.",
         ]),
-        LessonStep(run: .migrationStage(.remap), text: [
-            "The content is in the new page. Press n: remove_migration_ptes() replaces each",
-            "migration entry with a PTE pointing at the new pfn, and mapcount moves to the new page.",
-        ]),
-        LessonStep(run: .migrationStage(.freeSource), text: [
-            "The process maps the new page; it never saw a thing. Press n: folio_put() frees the",
-            "source into the isolated block, where it stays free. m moves one whole page in one",
-            "key, M runs to the next one, N ends the phase: try them, then > for the last step.",
+        LessonStep(run: .migration(of: .anon, at: .move), text: [
+            "Batch unmapped, TLB flushed once; the moves go in the same order. Press n:",
+            "migrate_folio_move() copies the page, points the PTE at the new pfn and frees the",
+            "source into the isolated block. m moves a whole page, M runs to the next, N ends the phase.",
         ]),
         LessonStep(run: .end, text: [
             "All pages moved, test_pages_isolated() found every page free and isolated, and",
