@@ -91,13 +91,27 @@ struct MemtopApp: TerminalApp {
         note("scenario: cursor on \(block)", .important)
     }
 
-    /// The migration to mark on the map: the one in flight, else the last one of the
-    /// operation still running; nothing once it has ended.
-    var migrationMarks: (source: PFN, target: PFN?)? {
+    /// The migration to mark on the map: the folio the spotlight follows, else the one in
+    /// flight, else the last one of the operation still running; nothing once it has ended. `pages` is the folio's size: a THP
+    /// is marked whole, at both ends.
+    var migrationMarks: MigrationMarks? {
         guard let op = machine.operation, !op.isFinished, op.phase == .migrate else { return nil }
+        // The folio the spotlight follows, so that the map and the spotlight show the same one
+        // while it waits between its unmap and its move (the rest of its batch is unmapped).
+        if let f = spotlight.followed, !f.done {
+            return MigrationMarks(source: f.source, target: f.target, pages: f.pages)
+        }
         let a = machine.addresses
-        if let m = op.migration { return (PFN(a.pfn(m.source.raw)), m.target.map { PFN(a.pfn($0.raw)) }) }
-        return lastMigration.map { (PFN(a.pfn($0.source.raw)), PFN(a.pfn($0.target.raw))) }
+        if let m = op.migration {
+            let source = PFN(a.pfn(m.source.raw)), target = m.target.map { PFN(a.pfn($0.raw)) }
+            // Once moved, the source is free pages: the target has the folio's order.
+            let order = max(machine.pageInfo(source).folioOrder, target.map { machine.pageInfo($0).folioOrder } ?? 0)
+            return MigrationMarks(source: source, target: target, pages: 1 << order)
+        }
+        return lastMigration.map { last in
+            let target = PFN(a.pfn(last.target.raw))
+            return MigrationMarks(source: PFN(a.pfn(last.source.raw)), target: target, pages: 1 << machine.pageInfo(target).folioOrder)
+        }
     }
 
     mutating func update(_ message: Message) -> [Effect] {

@@ -43,6 +43,8 @@ struct Spotlight: Equatable, Sendable {
     struct Followed: Equatable, Sendable {
         var source: PFN
         var target: PFN?
+        /// The folio's pages: 1, or a THP's (mapped by one PMD).
+        var pages = 1
         /// The last stage its events reached (nil: none yet).
         var reached: Mark?
         /// The source's refcount and mapcount when the spotlight first saw it.
@@ -59,7 +61,7 @@ struct Spotlight: Equatable, Sendable {
         var moved: Bool { done && reached == .freeSource }
 
         static func == (a: Followed, b: Followed) -> Bool {
-            a.source == b.source && a.target == b.target && a.reached == b.reached && a.done == b.done
+            a.source == b.source && a.target == b.target && a.pages == b.pages && a.reached == b.reached && a.done == b.done
                 && a.failure == b.failure
                 && a.sourceBefore == b.sourceBefore && a.targetAfter?.refcount == b.targetAfter?.refcount
                 && a.targetAfter?.mapcount == b.targetAfter?.mapcount
@@ -96,8 +98,8 @@ struct Spotlight: Equatable, Sendable {
     mutating func follow(_ next: PFN, _ machine: Machine) {
         guard let op = machine.operation, let st = op.migratePages else { return }
         let info = machine.pageInfo(next)
-        var f = Followed(source: next, target: nil, reached: nil, sourceBefore: (info.refcount, info.mapcount),
-                         ptes: machine.mappings(of: next).map { ($0, []) })
+        var f = Followed(source: next, target: nil, pages: 1 << info.folioOrder, reached: nil,
+                         sourceBefore: (info.refcount, info.mapcount), ptes: machine.mappings(of: next).map { ($0, []) })
         if st.loop != .unmap {
             // Already unmapped (the spotlight came in between its unmap and its move).
             f.reached = st.loop == .move && st.call != .syncOne ? .flush : .unmap

@@ -25,7 +25,11 @@ struct SpotlightPane {
             out.append(("no PTE maps it (a file page is found through the page cache, not a PTE)", .plain.dim()))
         }
         for pte in f.ptes {
-            out.append(("pid \(pte.ref.pid), virtual page \(pte.ref.virtualPage): pte " + Spotlight.history(pte.states), .plain))
+            // A THP is mapped by one PMD: one entry for all its pages, one migration entry.
+            let mapping = f.pages > 1
+                ? "virtual pages \(pte.ref.virtualPage)-\(pte.ref.virtualPage + f.pages - 1): pmd "
+                : "virtual page \(pte.ref.virtualPage): pte "
+            out.append(("pid \(pte.ref.pid), " + mapping + Spotlight.history(pte.states), .plain))
         }
         let src = machine.pageInfo(f.source)
         var counts = "refcount/mapcount: source \(f.sourceBefore.refcount)/\(f.sourceBefore.mapcount) -> \(src.refcount)/\(src.mapcount)"

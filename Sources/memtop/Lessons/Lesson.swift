@@ -47,6 +47,9 @@ enum LessonCursor: Sendable {
     case lastBlock(zoom: Bool = false)
     /// The first page of a kind in the block under the cursor (zoomed in).
     case firstPage(PageKind)
+    /// The head of the first large folio (a THP) in the first online, offlinable block of a
+    /// zone, zoomed in.
+    case firstLargeFolio(ZoneType, node: Int? = nil)
     /// The page being migrated.
     case migrationSource
     /// The whole machine.
@@ -68,10 +71,11 @@ enum LessonRunTo: Sendable {
     /// Until the next step is this stage (`migrate_folio_unmap()` or `migrate_folio_move()`)
     /// of some folio.
     case migrationStage(MigrationInFlight.Stage)
-    /// Until the next step is this stage of a folio of this kind (mapped, for anon).
-    case migration(of: PageKind, at: MigrationInFlight.Stage)
-    /// Until a folio of this kind (mapped, for anon) has just been unmapped.
-    case unmapped(PageKind)
+    /// Until the next step is this stage of a folio of this kind (mapped, for anon; a large
+    /// folio, a THP, when `large`).
+    case migration(of: PageKind, at: MigrationInFlight.Stage, large: Bool = false)
+    /// Until a folio of this kind (mapped, for anon; large when `large`) has just been unmapped.
+    case unmapped(PageKind, large: Bool = false)
     /// To its end, a signal sent if it stalls.
     case end
     /// This many micro-steps.
@@ -92,8 +96,8 @@ enum LessonStaging: Sendable {
 extension Lesson {
     /// The lessons, in teaching order.
     static let all: [Lesson] = [
-        .zones, .pageblocks, .perCPULists, .migrateAnonPage, .slabBusy, .fixes2007, .onlining,
-        .nodeHotRemove,
+        .zones, .pageblocks, .perCPULists, .migrateAnonPage, .thpMovedWhole, .slabBusy, .fixes2007,
+        .onlining, .nodeHotRemove,
     ]
 
     /// The lesson called `name`, by name or by its number.

@@ -83,6 +83,22 @@ extension LessonCursor {
             }
             map.cursorPFN = PFN(p)
             map.zoom = .block
+        case .firstLargeFolio(let zone, let node):
+            func isHead(_ p: Int) -> Bool {
+                guard m.kind(PFN(p)) == .anon else { return false }
+                let info = m.pageInfo(PFN(p))
+                return info.folioOrder > 0 && info.folioHead == PFN(p)
+            }
+            let found = m.blocks.indices.lazy.compactMap { i -> (Int, Int)? in
+                guard m.blocks[i].state == .online, blockZone(i) == zone, node.map({ m.blocks[i].node.raw == $0 }) ?? true,
+                      m.offlineVerdict(BlockID(i)).offlinable else { return nil }
+                let range = m.pfnRange(of: BlockID(i))
+                return (range.lowerBound.raw..<range.upperBound.raw).first(where: isHead).map { (i, $0) }
+            }.first
+            guard let (block, head) = found else { throw LessonSetupError(description: "no \(zone) block with a THP") }
+            map.cursorBlock = block
+            map.cursorPFN = PFN(head)
+            map.zoom = .block
         case .migrationSource:
             guard let source = m.nextMigrationFolio ?? m.operation?.migration?.source else { throw LessonSetupError(description: "no migration in flight") }
             map.cursorPFN = source
@@ -132,12 +148,14 @@ extension MemtopApp {
             switch stop {
             case .phase(let p): return op.phase == p
             case .migrationStage(let s): return nextStage(op) == s && machine.nextMigrationFolio != nil
-            case .migration(let kind, let stage):
-                guard nextStage(op) == stage, let p = machine.nextMigrationFolio, machine.kind(p) == kind else { return false }
+            case .migration(let kind, let stage, let large):
+                guard nextStage(op) == stage, let p = machine.nextMigrationFolio, machine.kind(p) == kind,
+                      !large || machine.pageInfo(p).folioOrder > 0 else { return false }
                 // A mapped anon page once it is unmapped has a migration entry, still found.
                 return kind != .anon || !machine.mappings(of: p).isEmpty
-            case .unmapped(let kind):
-                guard let m = op.migration, m.stage == .unmap, m.target != nil, machine.kind(m.source) == kind else { return false }
+            case .unmapped(let kind, let large):
+                guard let m = op.migration, m.stage == .unmap, m.target != nil, machine.kind(m.source) == kind,
+                      !large || machine.pageInfo(m.source).folioOrder > 0 else { return false }
                 return kind != .anon || machine.mappings(of: m.source).contains { machine.pte($0) == .migration(m.source) }
             case .end: return false
             case .steps(let n): return ran >= n
@@ -152,6 +170,12 @@ extension MemtopApp {
             if ran % 512 == 0 { absorbEvents() }
         }
         absorbEvents()
+        // The step is about the folio the run stopped at: the spotlight turns to it, even when
+        // the one it followed is still between its unmap and its move.
+        if case .migration = stop, !spotlight.pinned, let next = machine.nextMigrationFolio,
+           spotlight.followed?.source != next || spotlight.followed?.done == true {
+            spotlight.follow(next, machine)
+        }
     }
 
     /// The stage the next `migrate_pages_batch()` step does to a folio, if it does one.

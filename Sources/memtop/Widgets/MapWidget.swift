@@ -9,8 +9,8 @@ struct MapWidget {
     var zoom: Zoom
     var cursorBlock: Int
     var cursorPFN: PFN
-    /// The page being migrated and its target, if any.
-    var marks: (source: PFN, target: PFN?)?
+    /// The folio being migrated and its target, if any.
+    var marks: MigrationMarks?
     /// "node1 Normal" for a pfn: where a migration target lives.
     var place: (PFN) -> String?
     var focused: Bool
@@ -150,8 +150,8 @@ struct MapWidget {
                 var cell = pairCell(top: states[topState].swatch, bottom: bottomSwatch, caps: caps)
                 let covered = p..<(p + perCell)
                 if let m = marks {
-                    if let t = m.target, covered.contains(t.raw) { cell = MarkGlyph.target.cell(caps: caps) }
-                    if covered.contains(m.source.raw) { cell = MarkGlyph.source.cell(caps: caps) }
+                    if let t = m.target, covered.overlaps(m.folio(at: t)) { cell = MarkGlyph.target.cell(caps: caps) }
+                    if covered.overlaps(m.folio(at: m.source)) { cell = MarkGlyph.source.cell(caps: caps) }
                 }
                 if covered.contains(cursorPFN.raw) {
                     let under = cursorPFN.raw == p ? topState : bottom.map { state(p + 1, $0) } ?? topState
@@ -169,7 +169,7 @@ struct MapWidget {
     /// The line under the header: the migration in flight, or where the rows are.
     private func secondLine(_ zoomLayout: ZoomLayout, first: Int, visible: Int) -> String {
         if let m = marks {
-            var s = "migrating pfn \(m.source)"
+            var s = "migrating pfn \(m.source)" + (m.pages > 1 ? " (a \(m.pages)-page folio)" : "")
             if let t = m.target {
                 s += " -> \(t)"
                 let targetBlock = source.geometry.block(of: t)
@@ -186,6 +186,17 @@ struct MapWidget {
         if zoomLayout.pagesPerCell == 1 { return "a cell: one page; pageblocks of \(zoomLayout.pagesPerPageblock) pages" }
         return "a cell: even pfn on top, the next below; pageblocks of \(zoomLayout.pagesPerPageblock) pages"
     }
+}
+
+/// The two ends of the migration in flight: the source folio's head, its target's, and how many
+/// pages the folio has (a THP moves whole: every page of it is marked).
+struct MigrationMarks: Equatable {
+    var source: PFN
+    var target: PFN?
+    var pages: Int
+
+    /// The pfns of the folio whose head is `head`.
+    func folio(at head: PFN) -> Range<Int> { head.raw..<(head.raw + pages) }
 }
 
 /// The marks drawn over the map's colours: the cursor and the two ends of a migration.

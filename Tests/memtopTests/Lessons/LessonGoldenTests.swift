@@ -9,6 +9,7 @@ struct LessonGoldenTests {
     /// The step shown for each lesson (0-based): the one that shows its point best.
     static let shown: [String: Int] = [
         "zones": 1, "pageblocks": 3, "per-cpu-lists": 1, "migrate-anon-page": 3,
+        "thp-moved-whole": 2,
         "slab-ebusy": 2, "fixes-2007": 0, "onlining": 2,
     ]
 

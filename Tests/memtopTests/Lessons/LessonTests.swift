@@ -110,6 +110,46 @@ struct LessonTests {
         #expect(screen.contains("moved: [x] target [x] unmap [x] flush [x] copy [x] remap [x] free"))
     }
 
+    @Test("lesson 5: a THP is unmapped as one PMD migration entry, moved whole into a free block of its order, and counted")
+    func thpMovedWhole() throws {
+        var app = try Self.open("thp-moved-whole", at: 0)
+        let head = app.map.cursorPFN
+        let order = app.map.machine.pageInfo(head).folioOrder
+        #expect(order == app.map.machine.geometry.pageblockOrder, "the teaching geometry's THP is a pageblock")
+        #expect(app.map.machine.pageInfo(head).folioHead == head)
+        #expect(Self.screen(app).contains("THP head, order \(order)"))
+        _ = app.update(.key(.char(">")))
+        let followed = try #require(app.map.spotlight.followed)
+        #expect(followed.pages == 1 << order)
+        let source = followed.source
+        let ref = try #require(followed.ptes.first?.ref)
+        #expect(followed.ptes.count == 1, "one PMD maps the whole folio")
+        #expect(app.map.machine.pte(ref) == .present(source))
+        #expect(Self.screen(app).contains("next n: migrate_folio_unmap pfn \(source)"))
+        _ = app.update(.key(.char("n")))
+        let target = try #require(app.map.spotlight.followed?.target)
+        #expect(app.map.machine.pte(ref) == .migration(source))
+        #expect(app.map.machine.geometry.block(of: target) != app.map.machine.geometry.block(of: source), "outside the range")
+        #expect(target.raw % (1 << order) == 0, "the target is a naturally aligned block of the folio's order")
+        // Every page of the folio is marked on the map, not only its head.
+        let marks = try #require(app.map.migrationMarks)
+        #expect(marks.source == source && marks.pages == 1 << order)
+        #expect(Self.screen(app).contains("migrating pfn \(source) (a \(1 << order)-page folio) -> \(target)"))
+        let whole = app.map.machine.operation?.thpMigrated ?? 0
+        _ = app.update(.key(.char(">")))   // the batch unmapped, the TLB flushed
+        _ = app.update(.key(.char(">")))   // to its migrate_folio_move()
+        _ = app.update(.key(.char("n")))
+        #expect(app.map.machine.pte(ref) == .present(target))
+        #expect(app.map.machine.pageInfo(target).folioOrder == order)
+        #expect(app.map.machine.pageInfo(target).mapcount == 1)
+        #expect(app.map.machine.operation?.thpMigrated == whole + 1)
+        #expect(app.map.machine.operation?.thpSplit == 0)
+        #expect(app.map.spotlight.followed?.ptes.first?.states == [.present(source), .migration(source), .present(target)])
+        #expect(Self.screen(app).contains("virtual pages \(ref.virtualPage)-\(ref.virtualPage + (1 << order) - 1): pmd \(source) -> migration entry ->"))
+        // The source went back to the buddy allocator as one free block of its order.
+        #expect(app.map.machine.pageInfo(source).buddyOrder == order)
+    }
+
     @Test("m moves one folio through its unmap and its move; M runs to the next folio's unmap")
     func folioKeys() throws {
         var app = try Self.open("migrate-anon-page", at: 1)
