@@ -26,14 +26,17 @@ extension Machine {
         return rc
     }
 
-    /// `__alloc_pages_direct_compact()`: compaction, then one more try at the free lists.
+    /// `__alloc_pages_direct_compact()`: compaction, then one more try at the free lists
+    /// (compact_stall, then compact_success or compact_fail, unless every zone skipped it).
     mutating func allocPagesDirectCompact(order: Int, gfp: GFP, preferredNode: Int, priority: CompactPriority,
                                           cpu: Int) -> (pfn: Int, zone: Int)? {
-        vmstat.compactStall += 1
         emit(.hotplug, "try_to_compact_pages", block: operation?.block?.raw, order: order,
              detail: "direct compaction for an order-\(order) folio, \(priority.rawValue)")
         let rc = tryToCompactPages(order: order, gfp: gfp, preferredNode: preferredNode, priority: priority, cpu: cpu)
-        guard rc > .deferred else { return nil }
+        // Skipped in every zone: no stall counted (COMPACTSTALL counts compaction that ran or
+        // was deferred somewhere).
+        guard rc != .skipped else { return nil }
+        vmstat.compactStall += 1
         if let got = allocPages(order: order, gfp: gfp, preferredNode: preferredNode, cpu: cpu) {
             compactionDeferReset(zone: got.zone, order: order, allocSuccess: true)
             vmstat.compactSuccess += 1
