@@ -162,6 +162,12 @@ struct MigratePagesTests {
             #expect(m.pages.folioOrder(dst) == m.thpOrder || m.kind(PFN(dst)) != .anon)
         }
         #expect(events.contains { $0.fn == "try_to_migrate" && $0.detail?.contains("a PMD") == true })
+        // Not every target was free from the start: direct compaction made some, moving
+        // order-0 pages toward the zone's end (mm/compaction.c) until a block of the THP's
+        // order was free.
+        #expect(m.vmstat.compactSuccess > 0 && m.vmstat.compactMigrated > 0)
+        let compacted = try #require(events.firstIndex { $0.fn == "compact_zone" && $0.detail?.contains("COMPACT_SUCCESS") == true })
+        #expect(events[compacted...].contains { $0.fn == "alloc_migration_target" && $0.detail?.hasPrefix("order-\(m.thpOrder)") == true })
     }
 
     @Test("a THP is split (split_folio_to_list) and its pages moved one by one when no free block of its order is left")
@@ -173,39 +179,26 @@ struct MigratePagesTests {
         try m.startOffline([block])
         for _ in 0..<10_000 where m.operation?.phase != .migrate { m.step() }
         #expect(m.operation?.phase == .migrate)
-        // The target's direct reclaim could drop clean page cache to make a block: drop it
-        // first (`echo 1 > drop_caches`), so that the blocks fragmented below are all there is.
-        for f in m.files.indices {
-            for (off, raw) in m.files[f].pages.enumerated() where raw != PageArrays.none && m.isCleanUnusedCache(Int(raw)) {
-                m.dropCachedPage(file: f, offset: off, pfn: Int(raw), cpu: 0)
-            }
-        }
-        // Fragment every free block of THP order or more outside the range: a page-cache file
-        // keeps the first page of each, the other pages are freed again (they merge into
-        // blocks of lower orders only).
-        var gfp = GFP.highUserMovable
-        gfp.mayReclaim = false
+        // No free block of the THP order outside the range, and page cache that neither
+        // reclaim nor compaction can move in its place.
+        fragmentTHPOrderBlocks(&m, onLRU: false)
         let n = m.thpOrder.pagesCount
-        // Freed pages raise the free count over the watermarks again: repeat until no block of
-        // that order can be had.
-        for _ in 0..<100 {
-            // Per-cpu pages first go back to the buddy, where they merge (`drain_all_pages()`).
-            for z in m.zones.indices { for c in m.zones[z].pcp.indices { _ = m.drainPages(zone: z, cpu: c) } }
-            var blocksTaken: [Int] = []
-            while blocksTaken.count < 100_000, let (p, _) = m.allocPages(order: m.thpOrder, gfp: gfp, preferredNode: 0, cpu: 0) {
-                blocksTaken.append(p)
-            }
-            if blocksTaken.isEmpty { break }
-            let f = m.addFile(pages: blocksTaken.count)
-            for (i, p) in blocksTaken.enumerated() {
-                m.fill(p, kind: .file, owner: UInt32(f), index: UInt32(i), flags: .mappedToDisk)
-                m.files[f].pages[i] = UInt32(p)
-                for j in 1..<n { m.freePages(p + j, order: 0, cpu: 0) }
-            }
+        // Direct compaction (the target's __GFP_DIRECT_RECLAIM) would empty a block of movable
+        // pages into those fragments, as the kernel's would: a page pinned for DMA in every
+        // other block outside the range keeps any block from becoming free, so compaction
+        // runs and fails, and only then is the folio split.
+        let range = m.blockRange(block)
+        for base in stride(from: 0, to: m.pageCount, by: n) where !range.contains(base) {
+            let blockPages = base..<(base + n)
+            guard !blockPages.contains(where: { m.pages.kindOf($0) == .file && !m.pages.has($0, .lru) }),
+                  let p = blockPages.first(where: { m.pages.has($0, .lru) && m.pages.folioOrder($0) == 0 }) else { continue }
+            m.pin(PFN(p))
         }
         try m.checkInvariants()
         let events = try runCollecting(&m)
         #expect(m.operation?.result?.outcome == .offlined)
+        #expect(events.contains { $0.fn == "try_to_compact_pages" }, "the target's allocation compacted first")
+        #expect(m.vmstat.compactStall > 0 && m.vmstat.compactSuccess == 0)
         #expect(m.operation?.thpSplit == heads.count)
         #expect(m.operation?.thpMigrated == 0)
         let split = try #require(events.first { $0.fn == "split_folio_to_list" })

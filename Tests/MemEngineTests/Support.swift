@@ -81,3 +81,38 @@ func pfns(_ m: Machine, _ b: BlockID) -> [PFN] {
     let r = m.pfnRange(of: b)
     return (r.lowerBound.raw..<r.upperBound.raw).map(PFN.init)
 }
+
+/// Leaves no free block of the THP order: clean page cache is dropped first
+/// (`echo 1 > drop_caches`, so reclaim cannot make a block later), then every free block of
+/// that order or more is taken and a page-cache page keeps its first page while the others
+/// are freed again (they merge into blocks of lower orders only). The keeping pages go on the
+/// LRU (movable for compaction) when `onLRU`, else they stay off it, where no scanner can
+/// isolate them.
+func fragmentTHPOrderBlocks(_ m: inout Machine, onLRU: Bool) {
+    for f in m.files.indices {
+        for (off, raw) in m.files[f].pages.enumerated() where raw != PageArrays.none && m.isCleanUnusedCache(Int(raw)) {
+            m.dropCachedPage(file: f, offset: off, pfn: Int(raw), cpu: 0)
+        }
+    }
+    var gfp = GFP.highUserMovable
+    gfp.mayReclaim = false
+    let n = m.thpOrder.pagesCount
+    // Freed pages raise the free count over the watermarks again: repeat until no block of
+    // that order can be had. Per-cpu pages first go back to the buddy, where they merge.
+    for _ in 0..<100 {
+        for z in m.zones.indices { for c in m.zones[z].pcp.indices { _ = m.drainPages(zone: z, cpu: c) } }
+        var taken: [Int] = []
+        while taken.count < 100_000, let (p, _) = m.allocPages(order: m.thpOrder, gfp: gfp, preferredNode: 0, cpu: 0) {
+            taken.append(p)
+        }
+        if taken.isEmpty { break }
+        let f = m.addFile(pages: taken.count)
+        for (i, p) in taken.enumerated() {
+            m.fill(p, kind: .file, owner: UInt32(f), index: UInt32(i), flags: .mappedToDisk)
+            m.files[f].pages[i] = UInt32(p)
+            if onLRU { m.lruAdd(p) }
+            for j in 1..<n { m.freePages(p + j, order: 0, cpu: 0) }
+        }
+    }
+    for z in m.zones.indices { for c in m.zones[z].pcp.indices { _ = m.drainPages(zone: z, cpu: c) } }
+}

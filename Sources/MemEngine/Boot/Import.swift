@@ -62,10 +62,14 @@ public struct ImportedPage: Equatable, Sendable {
     public var kind: PageKind
     /// Of these only active, referenced, unevictable and dirty (file pages) are kept.
     public var flags: PageFlags
+    /// The head of a transparent huge page (kpageflags THP and COMPOUND_HEAD): with the anon
+    /// pages after it, up to the THP order, it becomes one large folio.
+    public var thpHead: Bool
 
-    public init(_ kind: PageKind, flags: PageFlags = []) {
+    public init(_ kind: PageKind, flags: PageFlags = [], thpHead: Bool = false) {
         self.kind = kind
         self.flags = flags
+        self.thpHead = thpHead
     }
 
     static let importable: Set<PageKind> = [.free, .anon, .file, .slab, .pageTable, .reserved, .kernel]
@@ -176,12 +180,21 @@ extension Machine {
         let g = geometry
         let pid = spawnProcess(node: 0, cpu: 0)
         var filePages: [Int] = []
+        let thp = thpOrder.pagesCount
         for (b, block) in imported.blocks.enumerated() {
             let base = b * g.pagesPerBlock
-            for offset in 0..<g.pagesPerBlock {
+            var folioEnd = 0
+            for offset in 0..<g.pagesPerBlock where offset >= folioEnd {
                 let p = base + offset
                 let flags = block.flags(at: offset)
                 switch block.kind(at: offset) {
+                case .anon where block.isTHPHead(at: offset, pages: thp):
+                    let lruFlags = flags.intersection([.active, .referenced, .unevictable])
+                    let index = processes[pid].ptes.count
+                    fillLargeAnonFolio(p, order: thpOrder, pid: pid, index: index, flags: lruFlags.union(.swapBacked), mapcount: 1)
+                    for i in 0..<thp { processes[pid].ptes.append(.present(p + i)) }
+                    lruAdd(p)
+                    folioEnd = offset + thp
                 case .anon:
                     let lruFlags = flags.intersection([.active, .referenced, .unevictable])
                     fill(p, kind: .anon, owner: UInt32(pid), index: UInt32(processes[pid].ptes.count),
@@ -221,6 +234,13 @@ extension ImportedBlock {
         case .each(let list): list[offset].kind
         case .counts(let used): offset < used ? .slab : .free
         }
+    }
+
+    /// Whether a PMD-sized anon folio starts at `offset`: a THP head, naturally aligned, whose
+    /// following pages are anon too (its tails) and inside the block.
+    func isTHPHead(at offset: Int, pages n: Int) -> Bool {
+        guard case .each(let list) = pages, list[offset].thpHead, offset % n == 0, offset + n <= list.count else { return false }
+        return list[(offset + 1)..<(offset + n)].allSatisfy { $0.kind == .anon && !$0.thpHead }
     }
 
     func flags(at offset: Int) -> PageFlags {

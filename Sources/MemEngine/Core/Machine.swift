@@ -60,6 +60,8 @@ public struct Machine: Codable, Equatable, Sendable {
     /// The folio lists of the migration in flight: in the machine's own storage, so that no
     /// copy of the operation value can share (and on append, copy) them.
     var migrateLists = MigrateLists()
+    /// Direct compaction's scanners, skip hints and deferral, per zone.
+    var compaction = CompactionStore()
 
     public var pageCount: Int { pages.count }
 }
@@ -92,6 +94,17 @@ public struct VMStat: Codable, Equatable, Sendable {
     public internal(set) var thpSplitPage = 0
     public internal(set) var thpMigrationSuccess = 0
     public internal(set) var thpMigrationSplit = 0
+    /// compact_stall, compact_fail, compact_success: direct compactions, and whether the
+    /// allocation then failed or succeeded.
+    public internal(set) var compactStall = 0
+    public internal(set) var compactFail = 0
+    public internal(set) var compactSuccess = 0
+    /// compact_migrate_scanned, compact_free_scanned, compact_isolated.
+    public internal(set) var compactMigrateScanned = 0
+    public internal(set) var compactFreeScanned = 0
+    public internal(set) var compactIsolated = 0
+    /// Pages migrate_pages(MR_COMPACTION) moved (they count in pgmigrate_success too).
+    public internal(set) var compactMigrated = 0
 }
 
 extension Machine {

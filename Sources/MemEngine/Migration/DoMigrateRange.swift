@@ -96,11 +96,14 @@ extension Machine {
     /// (`putback_movable_pages()`), and offline_pages() scans again.
     mutating func endMigratePages() {
         guard let op = operation else { return }
-        let failed = migrateLists.ret + migrateLists.source[migrateLists.sourceNext...]
+        // Folios no batch took (migrate_pages() stopped at -ENOMEM) stay on the caller's list
+        // untried: putback_movable_pages() returns them, but pgmigrate_fail never saw them.
+        let untried = migrateLists.source[migrateLists.sourceNext...]
+        let failed = migrateLists.ret + untried
         var failedPages = 0
-        for raw in failed where pages.has(Int(raw), .isolated) {
+        for (i, raw) in failed.enumerated() where pages.has(Int(raw), .isolated) {
             let p = Int(raw)
-            if !migrateLists.uncounted.contains(raw) { failedPages += pages.folioPages(p) }
+            if i < migrateLists.ret.count && !migrateLists.uncounted.contains(raw) { failedPages += pages.folioPages(p) }
             putBackFolio(p, cpu: op.cpu.raw)
         }
         if !failed.isEmpty {

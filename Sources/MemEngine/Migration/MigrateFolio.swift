@@ -236,9 +236,9 @@ extension Machine {
     /// class follows the source: only a source in ZONE_MOVABLE (or highmem) adds
     /// `__GFP_HIGHMEM`, so a page from a kernel zone never moves into ZONE_MOVABLE. A large
     /// folio's target (`GFP_TRANSHUGE`) skips the order-0 reclaim pass but, when no block of its
-    /// order is free, reclaims and compacts one (`reclaimBlockForLargeFolio`) before the
+    /// order is free, compacts and reclaims for one (`allocLargeFolioSlowpath`) before the
     /// folio is split (the 2007 code, run without isolate-freed-pages-asap, had no large
-    /// targets and no such reclaim). The isolated range cannot supply it: its
+    /// targets and no compaction). The isolated range cannot supply it: its
     /// free pages are on the Isolate lists. Without isolate-freed-pages-asap the 2007 code ran:
     /// `alloc_page()` on the local node, per-cpu lists first.
     mutating func allocMigrationTarget(for src: Int, order: Int, cpu: Int) -> Int? {
@@ -254,9 +254,8 @@ extension Machine {
             gfp.nodemask = mask
         }
         var got = allocPages(order: order, gfp: gfp, preferredNode: nid, cpu: cpu)
-        if got == nil, order > 0, config.has(.isolateFreedPagesASAP),
-           reclaimBlockForLargeFolio(order: order, gfp: gfp, preferredNode: nid, cpu: cpu) {
-            got = allocPages(order: order, gfp: gfp, preferredNode: nid, cpu: cpu)
+        if got == nil, order > 0, config.has(.isolateFreedPagesASAP) {
+            got = allocLargeFolioSlowpath(order: order, gfp: gfp, preferredNode: nid, cpu: cpu)
         }
         guard let (p, _) = got else { return nil }
         for q in p..<(p + order.pagesCount) { pages.reset(q, to: .free) }

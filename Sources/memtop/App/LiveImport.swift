@@ -134,7 +134,8 @@ enum LiveImport {
         if page.flags.contains(.dirty) { flags.insert(.dirty) }
         switch page.kind {
         case .free, .uninit, .offline: return ImportedPage(.free)
-        case .lruAnon: return ImportedPage(.anon, flags: flags)
+        case .lruAnon:
+            return ImportedPage(.anon, flags: flags, thpHead: page.flags.contains(.thp) && page.flags.contains(.compoundHead))
         case .lruFile: return ImportedPage(.file, flags: flags)
         case .slab: return ImportedPage(.slab)
         case .kernel: return ImportedPage(flaglessFree ? .free : .kernel)

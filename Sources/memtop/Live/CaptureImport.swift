@@ -4,8 +4,9 @@ import MemEngine
 /// its real pages, and every other block its pages could migrate to, so that the engine's
 /// offline of it can be set beside what the real kernel did.
 ///
-/// What is kept: every page's kind from kpageflags (see `LiveImport.importedPage`), the real
-/// block ids and pfns in the trace (`AddressMap`). What is not: owners (one synthetic process,
+/// What is kept: every page's kind from kpageflags (see `LiveImport.importedPage`), transparent
+/// huge pages as large folios (THP and COMPOUND_HEAD/TAIL), the real block ids and pfns in the
+/// trace (`AddressMap`). What is not: owners (one synthetic process,
 /// one file), per-pageblock migratetypes (guessed), refcounts and pins, the workload (off), the
 /// nodes (all blocks become node0, so only blocks of the nodes `alloc_migration_target()` may
 /// use are imported: the other nodes when there are any, else the block's own).

@@ -96,6 +96,8 @@ enum KernelTrace {
         var errno: String?
         /// Where the harness's signal was put (the kernel's migrate_pages calls before it).
         var signalledAfterCalls: Int?
+        /// Direct compactions memtop ran (vmstat compact_stall) during the offline.
+        var compactStalls = 0
     }
 
     /// Runs `memtop offline BLOCK --from CAPTURE` in process (the same import and engine run as
@@ -152,7 +154,7 @@ enum KernelTrace {
         closeCall(m.vmstat)
         let result = m.operation?.result
         return Simulated(calls: calls, migrateCalls: migrate, outcome: result?.outcome.rawValue ?? "?",
-                         errno: result?.errno, signalledAfterCalls: signalAfter)
+                         errno: result?.errno, signalledAfterCalls: signalAfter, compactStalls: m.vmstat.compactStall)
     }
 
     /// Simulations already run, by capture directory: several tests look at each.
