@@ -161,7 +161,7 @@ struct MigratePagesTests {
             #expect(dst % m.thpOrder.pagesCount == 0, "the target is a naturally aligned block")
             #expect(m.pages.folioOrder(dst) == m.thpOrder || m.kind(PFN(dst)) != .anon)
         }
-        #expect(events.contains { $0.fn == "try_to_migrate" && $0.detail?.contains("a PMD") == true })
+        #expect(events.contains { $0.fn == "try_to_migrate" && $0.detail?.contains("one PMD migration entry") == true })
         // Not every target was free from the start: direct compaction made some, moving
         // order-0 pages toward the zone's end (mm/compaction.c) until a block of the THP's
         // order was free.

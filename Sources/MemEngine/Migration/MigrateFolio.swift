@@ -104,7 +104,7 @@ extension Machine {
             }
             pages.mapcount[src] = 0
             emit(.hotplug, "try_to_migrate", block: b, pfn: src,
-                 detail: "pid \(pid): \(nr == 1 ? "pte" : "\(nr) ptes (a PMD)") -> migration entr\(nr == 1 ? "y" : "ies")"
+                 detail: "pid \(pid): " + (nr == 1 ? "pte -> migration entry" : "its PMD (\(nr) pages) -> one PMD migration entry")
                     + (sync ? "" : ", TLB flush batched"))
         }
         migrateLists.unmapped.append(UnmappedFolio(src: UInt32(src), dst: UInt32(dst), wasMapped: kind == .anon && mapped,
@@ -175,7 +175,7 @@ extension Machine {
                 if restored > 0 { pages.mapcount[dst] = 1 }
                 operation?.anonPagesRemapped += restored
                 emit(.hotplug, "remove_migration_ptes", block: b, pfn: src, toPFN: dst,
-                     detail: "pid \(pid): \(restored == 1 ? "pte" : "\(restored) ptes") -> new folio")
+                     detail: "pid \(pid): " + (nr == 1 ? "pte" : "PMD (\(restored) pages)") + " -> new folio")
             } else if u.wasMapped {
                 emit(.hotplug, "remove_migration_ptes", block: b, pfn: src, toPFN: dst, detail: "pid \(pid) exited: no pte left")
             }

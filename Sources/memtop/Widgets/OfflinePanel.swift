@@ -72,6 +72,7 @@ struct OfflinePanel {
         line("pageblocks isolated \(op.isolatedPageblocks)/\(pageblocksPerBlock)")
         line("off LRU \(op.pagesIsolated)  migrated \(op.migrated)  failed \(op.failedMigrations)")
         line("retries \(op.retries)  pass \(op.pass)  ticks \(op.ticks)")
+        if op.thpMigrated + op.thpSplit > 0 { line("THPs moved whole \(op.thpMigrated)  split \(op.thpSplit)") }
         if op.signalPending && !op.isFinished {
             line("signal pending: backs off at next check", .plain.bold())
         }

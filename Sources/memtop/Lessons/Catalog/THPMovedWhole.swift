@@ -24,9 +24,10 @@ extension Lesson {
             "back to the buddy allocator as one order-6 free block in the isolated pageblock.",
         ]),
         LessonStep(run: .end, text: [
-            "Counted as a THP moved whole (vmstat thp_migration_success). When no free block of",
-            "its order outside the range can be found, not even by compaction, the kernel splits",
-            "it (split_folio_to_list(), thp_migration_split) and moves the pieces. q leaves.",
+            "The hot-plug panel counts THPs moved whole and split. A THP is split (the log says",
+            "split_folio_to_list, vmstat thp_migration_split) when no free block of its order is",
+            "found outside the range, even after direct compaction (compaction_suitable() skips",
+            "a zone near its low watermark); its pages then move one by one. q leaves.",
         ]),
     ])
 }
