@@ -312,7 +312,8 @@ extension Machine {
         blocks[block.raw].state = .online
         let range = opRange()
         let start = geometry.physAddress(PFN(addresses.pfn(range.lowerBound))), end = geometry.physAddress(PFN(addresses.pfnEnd(range.upperBound))) - 1
-        if let reason {
+        // After an oops the writer of 'state' is dead: offline_pages() never reaches its pr_debug.
+        if let reason, !kernelBug {
             message("memory offlining [mem \(hex10(start))-\(hex10(end))] failed due to \(reason)", level: .debug)
         }
         emit(.hotplug, "memory_block_change_state", block: block.raw, detail: "going-offline -> online")

@@ -5,7 +5,8 @@ extension Machine {
     /// usable, and end the operation as failed.
     mutating func kernelBug(_ src: Int, _ text: String) {
         emit(.hotplug, "BUG", block: operation?.block?.raw, pfn: src, detail: text)
-        message(text)
+        // An oops is printed at KERN_ALERT; the task writing 'state' dies in it.
+        message(text, level: .alert)
         putBackAll()
         failIsolated(errno: nil, reason: text, kernelBug: true)
     }

@@ -51,9 +51,11 @@ enum EventText {
         case .offlined: return "offlined \(block)"
         case .online: return "onlined \(block)"
         case .failed:
+            if result.kernelBug {
+                return "offline of \(block): kernel crash (\(result.reason ?? "BUG")); memtop rolled it back [kernel bug]"
+            }
             var s = "offline of \(block) failed: \(result.errno ?? "error")"
             if let reason = result.reason { s += " (\(reason))" }
-            if result.kernelBug { s += " [kernel bug]" }
             return s
         }
     }
