@@ -40,8 +40,8 @@ extension Machine {
         return NodeStateChange(memory: !node.hasMemory, normal: zones[z].type != .movable && !node.hasNormalMemory)
     }
 
-    /// `node_states_set_node()`, then `kswapd_run()` and `kcompactd_run()` for a node that
-    /// had no memory.
+    /// `node_states_set_node()`: the node joins N_NORMAL_MEMORY and N_MEMORY as the online
+    /// adds them, and the zonelists take a node that had no memory.
     mutating func nodeStatesSetNode(_ n: Int, _ change: NodeStateChange, block: Int) {
         if change.normal {
             nodes[n].hasNormalMemory = true
@@ -52,6 +52,11 @@ extension Machine {
             buildAllZonelists()
             emit(.hotplug, "node_states_set_node", block: block, detail: "node\(n) joins N_MEMORY")
         }
+    }
+
+    /// `kswapd_run()` and `kcompactd_run()` near the end of `online_pages()`: they start the
+    /// node's daemons if they are not running (a node that had no memory).
+    mutating func kswapdRun(_ n: Int, block: Int) {
         if !nodes[n].kswapdRunning {
             nodes[n].kswapdRunning = true
             emit(.hotplug, "kswapd_run", block: block, detail: "kswapd\(n) starts")

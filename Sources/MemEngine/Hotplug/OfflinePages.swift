@@ -220,7 +220,9 @@ extension Machine {
             if !isLastIsolationStep(cursor, of: range) { operation?.cursor += 1 } else { setPhase(.notifyGoingOffline) }
 
         case .notifyGoingOffline:
-            emit(.hotplug, "memory_notify", block: b, detail: "MEM_GOING_OFFLINE")
+            if let error = memoryNotify(.goingOffline, block: b) {
+                return failIsolated(errno: error.rawValue, reason: "notifier failure")
+            }
             operation?.scanPFN = PFN(range.lowerBound)
             setPhase(.migrate)
 
