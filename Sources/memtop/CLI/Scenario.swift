@@ -18,7 +18,7 @@ struct Scenario: Sendable {
                  description: "Without isolate-freed-pages-asap a migrated page freed through put_page lands on the per-cpu list as Movable and comes back as the next migration target inside the range: the offline loops until a signal ends it (EINTR). With the fix the block goes offline.",
                  fix: .isolateFreedPagesASAP, args: ["120", "--seed", "1"]),
         Scenario(name: "swapin-unmapped",
-                 description: "A page being swapped in is in the swap cache and on the LRU but not yet mapped. Without swapin-unmapped-skip migration unmaps it anyway: the kernel panic of the series. With the fix it is skipped and retried, and the block goes offline.",
+                 description: "A page being swapped in is in the swap cache and on the LRU but not yet mapped. Without swapin-unmapped-skip migration unmaps it anyway: the kernel panic of the series. With the fix, as in 6.x, such a folio has nothing to unmap and moves in the same pass: the block goes offline.",
                  fix: .swapinUnmappedSkip, args: ["52", "--seed", "5", "--workload", "heavy", "--warmup", "16550"]),
         Scenario(name: "anon-vma-exit",
                  description: "A process exits while its pages are being migrated. Without anon-vma-hold its anon_vma is freed while migration entries point at it (use-after-free). With the fix migration holds a reference and the block goes offline.",
@@ -53,6 +53,13 @@ struct Scenario: Sendable {
     /// Its machine options.
     func machineOptions() throws -> MachineOptions {
         try offlineCommand().machine
+    }
+
+    /// The map's command line that shows it, and the key that starts it there.
+    var simCommandLine: String {
+        let start = args.contains("--node") ? "X" : "o"
+        return (["memtop", "sim", "--scenario", name] + (fix.map { ["--without", $0.rawValue] } ?? [])).joined(separator: " ")
+            + "   (then \(start), Space)"
     }
 
     /// The command line that shows it, with the `--without` switch when it has one.

@@ -42,7 +42,8 @@ struct ScenarioTests {
             #expect(item.keys.contains("fix"))
         }
         let text = try memtop(["scenarios"])
-        #expect(text.status == 0 && text.stdout.contains("memtop sim --scenario node-hot-remove"))
+        #expect(text.status == 0 && text.stdout.contains("memtop sim --scenario node-hot-remove   (then X, Space)"))
+        #expect(text.stdout.contains("memtop sim --scenario swapin-unmapped --without swapin-unmapped-skip   (then o, Space)"))
     }
 
     @Test("each scenario: its bug or limit happens with its seed; with every fix on it ends as the kernel would",
