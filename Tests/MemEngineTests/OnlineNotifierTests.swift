@@ -21,8 +21,11 @@ struct OnlineNotifierTests {
         _ = m.drainEvents()
         try m.startOnline([block])
         var events: [Event] = []
-        m.runOperation(eachStep: { events += $0 })
-        try m.checkInvariants()
+        while m.operation?.isFinished == false {
+            m.step()
+            events += m.drainEvents()
+            try m.checkInvariants()
+        }
         return events.filter { $0.fn != "generic_online_page" }.map { $0.fn + ($0.detail.map { " " + $0 } ?? "") }
     }
 

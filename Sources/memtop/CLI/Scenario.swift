@@ -57,10 +57,12 @@ struct Scenario: Sendable {
 
     /// The map's command line that shows it, and the key that starts it there.
     var simCommandLine: String {
-        let start = args.contains("--node") ? "X" : "o"
-        return (["memtop", "sim", "--scenario", name] + (fix.map { ["--without", $0.rawValue] } ?? [])).joined(separator: " ")
-            + "   (then \(start), Space)"
+        (["memtop", "sim", "--scenario", name] + (fix.map { ["--without", $0.rawValue] } ?? [])).joined(separator: " ")
+            + "   (then \(mapKey), Space)"
     }
+
+    /// The map's key that starts it: X for a whole node, else o for the block.
+    var mapKey: String { args.contains("--node") ? "X" : "o" }
 
     /// The command line that shows it, with the `--without` switch when it has one.
     var commandLine: String {
