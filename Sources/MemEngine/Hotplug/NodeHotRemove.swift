@@ -54,17 +54,14 @@ extension Machine {
         }
     }
 
-    /// `kswapd_run()` and `kcompactd_run()` near the end of `online_pages()`: they start the
-    /// node's daemons if they are not running (a node that had no memory).
+    /// `kswapd_run()` and `kcompactd_run()` near the end of every `online_pages()` (a real
+    /// kernel's ftrace shows both on each online): they start the node's daemons if they are not
+    /// running (a node that had no memory), and return at once otherwise.
     mutating func kswapdRun(_ n: Int, block: Int) {
-        if !nodes[n].kswapdRunning {
-            nodes[n].kswapdRunning = true
-            emit(.hotplug, "kswapd_run", block: block, detail: "kswapd\(n) starts")
-        }
-        if !nodes[n].kcompactdRunning {
-            nodes[n].kcompactdRunning = true
-            emit(.hotplug, "kcompactd_run", block: block, detail: "kcompactd\(n) starts")
-        }
+        emit(.hotplug, "kswapd_run", block: block, detail: nodes[n].kswapdRunning ? "kswapd\(n) already runs" : "kswapd\(n) starts")
+        nodes[n].kswapdRunning = true
+        emit(.hotplug, "kcompactd_run", block: block, detail: nodes[n].kcompactdRunning ? "kcompactd\(n) already runs" : "kcompactd\(n) starts")
+        nodes[n].kcompactdRunning = true
     }
 
     /// The online blocks of a node, lowest first: what `memtop offline --node N` offlines.
