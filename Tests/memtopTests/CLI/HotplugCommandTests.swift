@@ -126,6 +126,13 @@ struct HotplugCommandTests {
         let off = try memtop("offline", "60", "--notifier-error", "MEM_GOING_OFFLINE=EBUSY")
         #expect(off.status == 1)
         #expect(off.stdout.contains("failed due to notifier failure"))
+        // The map: o offlines memory48, O and Enter online it; the notifier refuses.
+        let map = try memtop("sim", "--notifier-error", "MEM_GOING_ONLINE=ENOMEM", "--keys", "++++++o<Space><tick:100>O<Enter><Space><tick:50>",
+                             "--dump-screen", "--size", "160x48")
+        #expect(map.status == 0)
+        #expect(map.stdout.contains("ENOMEM: the write of 'state' failed"))
+        #expect(map.stdout.contains("memory_notify: MEM_CANCEL_ONLINE"))
+        #expect(map.stdout.contains("online of memory48 failed: ENOMEM"))
     }
 
     @Test("bad input: one clear line on stderr and exit 2", arguments: [
