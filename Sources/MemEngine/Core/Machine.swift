@@ -55,6 +55,9 @@ public struct Machine: Codable, Equatable, Sendable {
     public internal(set) var operation: HotplugOperation?
     /// The real block ids and pfns of an imported machine: events carry those.
     public internal(set) var addresses = AddressMap()
+    /// memory-notifier-error-inject: the error a memory notifier returns for each action
+    /// (debugfs notifier-error-inject/memory/actions/<ACTION>/error); empty on a normal machine.
+    public var notifierErrorInject: [MemoryNotifyAction: NotifierErrno] = [:]
     /// Whether reclaim may swap anon pages out (false for an imported machine without swap).
     public internal(set) var swapEnabled = true
     /// The folio lists of the migration in flight: in the machine's own storage, so that no

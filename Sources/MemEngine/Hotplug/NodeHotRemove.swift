@@ -40,8 +40,8 @@ extension Machine {
         return NodeStateChange(memory: !node.hasMemory, normal: zones[z].type != .movable && !node.hasNormalMemory)
     }
 
-    /// `node_states_set_node()`, then `kswapd_run()` and `kcompactd_run()` for a node that
-    /// had no memory.
+    /// `node_states_set_node()`: the node joins N_NORMAL_MEMORY and N_MEMORY as the online
+    /// adds them, and the zonelists take a node that had no memory.
     mutating func nodeStatesSetNode(_ n: Int, _ change: NodeStateChange, block: Int) {
         if change.normal {
             nodes[n].hasNormalMemory = true
@@ -52,14 +52,16 @@ extension Machine {
             buildAllZonelists()
             emit(.hotplug, "node_states_set_node", block: block, detail: "node\(n) joins N_MEMORY")
         }
-        if !nodes[n].kswapdRunning {
-            nodes[n].kswapdRunning = true
-            emit(.hotplug, "kswapd_run", block: block, detail: "kswapd\(n) starts")
-        }
-        if !nodes[n].kcompactdRunning {
-            nodes[n].kcompactdRunning = true
-            emit(.hotplug, "kcompactd_run", block: block, detail: "kcompactd\(n) starts")
-        }
+    }
+
+    /// `kswapd_run()` and `kcompactd_run()` near the end of every `online_pages()` (a real
+    /// kernel's ftrace shows both on each online): they start the node's daemons if they are not
+    /// running (a node that had no memory), and return at once otherwise.
+    mutating func kswapdRun(_ n: Int, block: Int) {
+        emit(.hotplug, "kswapd_run", block: block, detail: nodes[n].kswapdRunning ? "kswapd\(n) already runs" : "kswapd\(n) starts")
+        nodes[n].kswapdRunning = true
+        emit(.hotplug, "kcompactd_run", block: block, detail: nodes[n].kcompactdRunning ? "kcompactd\(n) already runs" : "kcompactd\(n) starts")
+        nodes[n].kcompactdRunning = true
     }
 
     /// The online blocks of a node, lowest first: what `memtop offline --node N` offlines.

@@ -220,7 +220,9 @@ extension Machine {
             if !isLastIsolationStep(cursor, of: range) { operation?.cursor += 1 } else { setPhase(.notifyGoingOffline) }
 
         case .notifyGoingOffline:
-            emit(.hotplug, "memory_notify", block: b, detail: "MEM_GOING_OFFLINE")
+            if let error = memoryNotify(.goingOffline, block: b) {
+                return failIsolated(errno: error.rawValue, reason: "notifier failure")
+            }
             operation?.scanPFN = PFN(range.lowerBound)
             setPhase(.migrate)
 
@@ -312,7 +314,8 @@ extension Machine {
         blocks[block.raw].state = .online
         let range = opRange()
         let start = geometry.physAddress(PFN(addresses.pfn(range.lowerBound))), end = geometry.physAddress(PFN(addresses.pfnEnd(range.upperBound))) - 1
-        if let reason {
+        // After an oops the writer of 'state' is dead: offline_pages() never reaches its pr_debug.
+        if let reason, !kernelBug {
             message("memory offlining [mem \(hex10(start))-\(hex10(end))] failed due to \(reason)", level: .debug)
         }
         emit(.hotplug, "memory_block_change_state", block: block.raw, detail: "going-offline -> online")

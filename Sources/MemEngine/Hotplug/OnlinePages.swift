@@ -96,7 +96,6 @@ extension Machine {
                 pageblockMT[i] = UInt8(MigrateType.movable.rawValue)
                 pageblockIsolated[i] = true
             }
-            zones[z].nrIsolatePageblock += range.count / geometry.pagesPerPageblock
             emit(.hotplug, "move_pfn_range_to_zone", block: b,
                  detail: "\(zones[z].name) spans \(PFN(addresses.pfn(start)))-\(PFN(addresses.pfnEnd(end))); pageblocks isolated")
             let n = zones[z].node.raw
@@ -107,7 +106,11 @@ extension Machine {
             }
             let change = nodeStatesCheckChangesOnline(zone: z)
             operation?.nodeChange = change
-            emit(.hotplug, "memory_notify", block: b, detail: "MEM_GOING_ONLINE")
+            if let error = memoryNotify(.goingOnline, block: b) {
+                return cancelOnline(zone: z, errno: error)
+            }
+            // Counted only once the notifiers agreed, so that undo_isolate_page_range() balances.
+            zones[z].nrIsolatePageblock += range.count / geometry.pagesPerPageblock
             setPhase(.onlineRange)
 
         case .onlineRange:
@@ -120,7 +123,18 @@ extension Machine {
             zones[z].managed += chunk
             freeOnePage(p, order: geometry.maxOrder, mt: .isolate, zone: z, toTail: true)
             emit(.hotplug, "generic_online_page", block: b, pfn: p, order: geometry.maxOrder, detail: "to the Isolate free list")
-            if p + chunk < range.upperBound { operation?.cursor += 1 } else { setPhase(.onlineUnisolate) }
+            if p + chunk < range.upperBound {
+                operation?.cursor += 1
+                return
+            }
+            // Before the pages can be allocated: the node's states, and the zonelists if the
+            // zone was empty (it was not in them).
+            let n = zones[z].node.raw
+            if let change = op.nodeChange { nodeStatesSetNode(n, change, block: b) }
+            if zones[z].present == range.count {
+                emit(.hotplug, "build_all_zonelists", block: b, detail: "node\(n) \(zones[z].name) joins the zonelists")
+            }
+            setPhase(.onlineUnisolate)
 
         case .onlineUnisolate:
             for pb in stride(from: range.lowerBound, to: range.upperBound, by: geometry.pagesPerPageblock) {
@@ -132,13 +146,10 @@ extension Machine {
 
         case .finishOnline:
             guard let z = op.zone else { return }
-            let n = zones[z].node.raw
-            if let change = op.nodeChange { nodeStatesSetNode(n, change, block: b) }
-            if zones[z].present == range.count {
-                emit(.hotplug, "build_all_zonelists", block: b, detail: "node\(n) \(zones[z].name) joins the zonelists")
-            }
             initPerZoneWmarkMin()
             for zi in zones.indices { setPageset(zone: zi) }
+            emit(.hotplug, "init_per_zone_wmark_min", block: b, detail: "watermarks and pcp limits recomputed")
+            kswapdRun(zones[z].node.raw, block: b)
             blocks[b].state = .online
             emit(.hotplug, "memory_notify", block: b, detail: "MEM_ONLINE")
             emit(.hotplug, "memory_block_change_state", block: b, detail: "offline -> online")
@@ -147,5 +158,25 @@ extension Machine {
         default:
             return
         }
+    }
+}
+
+extension Machine {
+    /// `online_pages()`'s `failed_addition:` path after a notifier refused MEM_GOING_ONLINE:
+    /// pr_debug, `MEM_CANCEL_ONLINE`, `remove_pfn_range_from_zone()` (the zone and the node span
+    /// what they spanned before); the block stays offline and the write to `state` fails.
+    mutating func cancelOnline(zone z: Int, errno: NotifierErrno) {
+        guard let block = operation?.block else { return }
+        let b = block.raw, range = opRange()
+        let start = geometry.physAddress(PFN(addresses.pfn(range.lowerBound)))
+        let end = geometry.physAddress(PFN(addresses.pfnEnd(range.upperBound))) - 1
+        message("online_pages [mem \(hex10(start))-\(hex10(end))] failed", level: .debug)
+        emit(.hotplug, "memory_notify", block: b, detail: "MEM_CANCEL_ONLINE")
+        emit(.hotplug, "remove_pfn_range_from_zone", block: b, pfn: range.lowerBound, toPFN: range.upperBound,
+             detail: "the range leaves \(zones[z].name) again")
+        shrinkZoneSpan(zone: z, removed: range)
+        updatePgdatSpan(node: zones[z].node.raw)
+        emit(.hotplug, "memory_block_change_state", block: b, detail: "offline (the write fails with \(errno.rawValue))")
+        operation?.result = HotplugResult(outcome: .failed, errno: errno.rawValue, reason: nil)
     }
 }

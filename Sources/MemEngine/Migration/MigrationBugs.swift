@@ -5,7 +5,8 @@ extension Machine {
     /// usable, and end the operation as failed.
     mutating func kernelBug(_ src: Int, _ text: String) {
         emit(.hotplug, "BUG", block: operation?.block?.raw, pfn: src, detail: text)
-        message(text)
+        // An oops is printed at KERN_ALERT; the task writing 'state' dies in it.
+        message(text, level: .alert)
         putBackAll()
         failIsolated(errno: nil, reason: text, kernelBug: true)
     }
@@ -58,11 +59,11 @@ extension Machine {
     mutating func reportLoop(_ path: [Int]) {
         let text = "endless loop: the same content migrated " + path.map { PFN($0).description }.joined(separator: " -> ")
             + ": each freed source page went to cpu\(operation?.cpu.raw ?? 0)'s per-cpu list as Movable and came back as the next migration target inside the range being offlined (no isolate-freed-pages-asap)"
+        // memtop's own finding, not a kernel message: an event, not a printk. The kernel just
+        // loops until a signal, and then prints its own reason, "signal backoff".
         emit(.hotplug, "no progress", block: operation?.block?.raw, pfn: path.first, toPFN: path.last, detail: text)
-        message(text)
         putBackAll()
         operation?.stall = text
         failIsolated(errno: "EINTR", reason: "signal backoff")
-        operation?.pendingFailure?.reason = "signal backoff (after an endless migration loop)"
     }
 }

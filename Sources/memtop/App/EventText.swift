@@ -51,9 +51,14 @@ enum EventText {
         case .offlined: return "offlined \(block)"
         case .online: return "onlined \(block)"
         case .failed:
+            if case .online = op.kind {
+                return "online of \(block) failed: \(result.errno ?? "error")" + (result.reason.map { " (\($0))" } ?? "")
+            }
+            if result.kernelBug {
+                return "offline of \(block): kernel crash (\(result.reason ?? "BUG")); memtop rolled it back [kernel bug]"
+            }
             var s = "offline of \(block) failed: \(result.errno ?? "error")"
             if let reason = result.reason { s += " (\(reason))" }
-            if result.kernelBug { s += " [kernel bug]" }
             return s
         }
     }

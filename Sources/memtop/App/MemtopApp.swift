@@ -83,12 +83,12 @@ struct MemtopApp: TerminalApp {
     /// A block's pfns as the map shows them.
     func viewRange(of block: BlockID) -> Range<PFN> { machine.addresses.viewRange(machine.pfnRange(of: block)) }
 
-    /// Puts the cursor on a block (a scenario's, at start).
-    mutating func placeCursor(on block: BlockID) {
+    /// Puts the cursor on a block (a scenario's, at start) and says what to press.
+    mutating func placeCursor(on block: BlockID, scenario: String = "", key: String = "o") {
         guard block.raw >= 0, block.raw < machine.blocks.count else { return }
         cursorBlock = block.raw
         cursorPFN = machine.pfnRange(of: block).lowerBound
-        note("scenario: cursor on \(block)", .important)
+        note("scenario \(scenario): cursor on \(block); \(key) then Space runs it", .important)
     }
 
     /// The migration to mark on the map: the folio the spotlight follows, else the one in

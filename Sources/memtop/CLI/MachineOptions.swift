@@ -44,6 +44,10 @@ struct MachineOptions: ParsableArguments {
     @Option(help: "Ticks (microseconds) the workload runs after boot before anything else happens (default 200).")
     var warmup: Int?
 
+    @Option(name: .customLong("notifier-error"),
+            help: "memory-notifier-error-inject: ACTION=ERRNO makes the memory notifier chain refuse ACTION (MEM_GOING_ONLINE or MEM_GOING_OFFLINE) with ERRNO (ENOMEM, EBUSY or EINVAL), as a write to /sys/kernel/debug/notifier-error-inject/memory/actions/ACTION/error does (repeatable).")
+    var notifierError: [String] = []
+
     @Option(help: "A named scenario ('memtop scenarios' lists them): its machine, and its block for offline, online and the map. Options given as well change it.")
     var scenario: String?
 }
@@ -120,11 +124,33 @@ extension MachineOptions {
         return c
     }
 
-    /// Boots the machine (`warmupTicks` ticks of workload after boot).
+    /// Boots the machine (`warmupTicks` ticks of workload after boot), with the notifier
+    /// errors asked for armed.
     func bootMachine(warmupTicks: Int? = nil) throws -> Machine {
         let config = try makeConfig()
+        let inject = try notifierErrors()
         let ticks = try warmupTicks ?? effectiveWarmup()
-        do { return try Machine(config: config, warmupTicks: ticks) } catch let e { throw ValidationError(e.description) }
+        var m: Machine
+        do { m = try Machine(config: config, warmupTicks: ticks) } catch let e { throw ValidationError(e.description) }
+        m.notifierErrorInject = inject
+        return m
+    }
+
+    /// The `--notifier-error ACTION=ERRNO` settings, or a ValidationError naming the bad one.
+    func notifierErrors() throws -> [MemoryNotifyAction: NotifierErrno] {
+        var out: [MemoryNotifyAction: NotifierErrno] = [:]
+        for text in notifierError {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let action = MemoryNotifyAction(rawValue: parts[0].uppercased()),
+                  let errno = NotifierErrno(rawValue: parts[1].uppercased())
+                    ?? NotifierErrno.allCases.first(where: { String($0.value) == parts[1] }) else {
+                throw ValidationError("--notifier-error \(Quoted(text)) is not ACTION=ERRNO (ACTION: "
+                    + MemoryNotifyAction.allCases.map(\.rawValue).joined(separator: ", ") + "; ERRNO: "
+                    + NotifierErrno.allCases.map(\.rawValue).joined(separator: ", ") + ", e.g. MEM_GOING_ONLINE=ENOMEM)")
+            }
+            out[action] = errno
+        }
+        return out
     }
 }
 
@@ -143,7 +169,9 @@ extension MachineOptions {
         if let v = other.seed { o.seed = v }
         if let v = other.workload { o.workload = v }
         if let v = other.warmup { o.warmup = v }
+        if let v = other.thp { o.thp = v }
         o.without += other.without
+        o.notifierError += other.notifierError
         o.movableNode = o.movableNode || other.movableNode
         return o
     }

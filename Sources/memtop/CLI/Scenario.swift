@@ -18,8 +18,8 @@ struct Scenario: Sendable {
                  description: "Without isolate-freed-pages-asap a migrated page freed through put_page lands on the per-cpu list as Movable and comes back as the next migration target inside the range: the offline loops until a signal ends it (EINTR). With the fix the block goes offline.",
                  fix: .isolateFreedPagesASAP, args: ["120", "--seed", "1"]),
         Scenario(name: "swapin-unmapped",
-                 description: "A page being swapped in is in the swap cache and on the LRU but not yet mapped. Without swapin-unmapped-skip migration unmaps it anyway: the kernel panic of the series. With the fix it is skipped and retried, and the block goes offline.",
-                 fix: .swapinUnmappedSkip, args: ["116", "--seed", "1", "--workload", "heavy", "--warmup", "3000"]),
+                 description: "A page being swapped in is in the swap cache and on the LRU but not yet mapped. Without swapin-unmapped-skip migration unmaps it anyway: the kernel panic of the series. With the fix, as in 6.x, such a folio has nothing to unmap and moves in the same pass: the block goes offline.",
+                 fix: .swapinUnmappedSkip, args: ["52", "--seed", "5", "--workload", "heavy", "--warmup", "16550"]),
         Scenario(name: "anon-vma-exit",
                  description: "A process exits while its pages are being migrated. Without anon-vma-hold its anon_vma is freed while migration entries point at it (use-after-free). With the fix migration holds a reference and the block goes offline.",
                  fix: .anonVMAHold, args: ["14", "--memory", "2G", "--block-size", "128M", "--seed", "1", "--workload", "heavy", "--thp", "never", "--warmup", "30000"]),
@@ -54,6 +54,15 @@ struct Scenario: Sendable {
     func machineOptions() throws -> MachineOptions {
         try offlineCommand().machine
     }
+
+    /// The map's command line that shows it, and the key that starts it there.
+    var simCommandLine: String {
+        (["memtop", "sim", "--scenario", name] + (fix.map { ["--without", $0.rawValue] } ?? [])).joined(separator: " ")
+            + "   (then \(mapKey), Space)"
+    }
+
+    /// The map's key that starts it: X for a whole node, else o for the block.
+    var mapKey: String { args.contains("--node") ? "X" : "o" }
 
     /// The command line that shows it, with the `--without` switch when it has one.
     var commandLine: String {

@@ -28,7 +28,7 @@ struct ScenariosCommand: ParsableCommand {
             out += "\(s.name)" + (s.fix.map { "  (--without \($0.rawValue))" } ?? "  (a limit of the kernel)") + "\n"
             out += "  " + s.description + "\n"
             out += "  " + s.commandLine + "\n"
-            out += "  memtop sim --scenario \(s.name)\n\n"
+            out += "  " + s.simCommandLine + "\n\n"
         }
         FileHandleOutput.standardOutput.write(out)
     }

@@ -14,8 +14,8 @@ struct SimCommand: ParsableCommand {
     func run() throws {
         let machine = try self.machine.bootMachine()
         var app = MemtopApp(machine: machine, machineLabel: MemtopApp.label(for: machine.config))
-        if self.machine.scenario != nil, let block = try targetBlocks([], node: nil, scenario: self.machine.scenario, on: machine).last {
-            app.placeCursor(on: block)
+        if let name = self.machine.scenario, let block = try targetBlocks([], node: nil, scenario: name, on: machine).last {
+            app.placeCursor(on: block, scenario: name, key: try Scenario.named(name).mapKey)
         }
         // The map runs inside the lesson app, so that L opens the lessons from it.
         try screen.run(LessonApp(map: app))

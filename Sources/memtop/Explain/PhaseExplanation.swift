@@ -97,7 +97,11 @@ enum FailureExplanation {
          "part of the range is not System RAM (walk_system_ram_range counts fewer pages than the block has), so it cannot be offlined as one block."),
         ("EINVAL", "multizone range", "the range spans two zones; a block is offlined from one zone."),
         ("EBUSY", "unmovable page", "scan_movable_pages() met a page it cannot migrate (not -ENOENT, which is the normal end of the scan)."),
+        ("", "notifier failure", "a memory notifier refused MEM_GOING_OFFLINE (here the kernel's fault injector, --notifier-error); the isolation is undone and MEM_CANCEL_OFFLINE sent."),
     ]
+
+    /// Why an online failed: online_pages() has no reason string, only the notifier's errno.
+    static let online = "a memory notifier refused MEM_GOING_ONLINE (here the kernel's fault injector, --notifier-error): online_pages() sent MEM_CANCEL_ONLINE, remove_pfn_range_from_zone() gave the zone back its span, and the block stays offline."
 
     /// The explanation of `reason`, if it is one of the kernel's.
     static func text(for reason: String) -> String? {

@@ -59,6 +59,10 @@ struct PhasePane {
     func lines(width: Int) -> [(String, Style)] {
         var out: [(String, Style)] = []
         if let result = operation.result, result.outcome == .failed {
+            if case .online = operation.kind {
+                out.append(("\(result.errno ?? "error"): the write of 'state' failed", .plain.bold()))
+                return out + wrap(FailureExplanation.online, width: width).map { ($0, .plain) }
+            }
             let reason = result.reason ?? "?"
             out.append(("\(result.errno ?? "kernel bug"): \"\(reason)\"", .plain.bold()))
             if let stall = operation.stall {

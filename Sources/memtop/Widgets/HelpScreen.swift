@@ -124,9 +124,11 @@ struct HelpScreen {
         case .failures:
             para("A failed offline ends with the kernel's line \"memory offlining [mem 0x...-0x...] failed due to REASON\" and write() returns the errno.", indent: 0)
             for f in FailureExplanation.all {
-                heading("\(f.errno) \"\(f.reason)\"")
+                heading(f.errno.isEmpty ? "the notifier's errno, \"\(f.reason)\"" : "\(f.errno) \"\(f.reason)\"")
                 para(f.text)
             }
+            heading("a failed online: the notifier's errno, no reason string")
+            para(FailureExplanation.online)
         }
         return out
     }

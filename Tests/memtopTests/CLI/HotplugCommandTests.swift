@@ -105,7 +105,38 @@ struct HotplugCommandTests {
         #expect(kernel.stdout.contains("Normal"))
     }
 
+    @Test("--notifier-error MEM_GOING_ONLINE=ENOMEM: MEM_CANCEL_ONLINE, exit 1 with ENOMEM, the block still offline")
+    func onlineVetoed() throws {
+        let r = try memtop("online", "60", "--notifier-error", "MEM_GOING_ONLINE=ENOMEM", "--json")
+        #expect(r.status == 1, "\(r.stderr)")
+        let lines = try jsonLines(r.stdout)
+        let summary = try #require(lines.last)
+        #expect(summary["result"] as? String == "failed")
+        #expect(summary["errno"] as? String == "ENOMEM")
+        #expect(summary["reason"] is NSNull)
+        let details = lines.compactMap { $0["detail"] as? String }
+        #expect(details.contains("info: Injecting error (-12) to MEM_GOING_ONLINE"))
+        #expect(details.contains("MEM_CANCEL_ONLINE"))
+        #expect(!details.contains("MEM_ONLINE"))
+        let text = try memtop("online", "60", "--notifier-error", "MEM_GOING_ONLINE=-12")
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("dmesg: debug: online_pages [mem 0x1e000000-0x1e7fffff] failed"))
+        #expect(text.stdout.contains("result: online of memory60 failed with ENOMEM"))
+        // The offline side of the same injector: "notifier failure".
+        let off = try memtop("offline", "60", "--notifier-error", "MEM_GOING_OFFLINE=EBUSY")
+        #expect(off.status == 1)
+        #expect(off.stdout.contains("failed due to notifier failure"))
+        // The map: o offlines memory48, O and Enter online it; the notifier refuses.
+        let map = try memtop("sim", "--notifier-error", "MEM_GOING_ONLINE=ENOMEM", "--keys", "++++++o<Space><tick:100>O<Enter><Space><tick:50>",
+                             "--dump-screen", "--size", "160x48")
+        #expect(map.status == 0)
+        #expect(map.stdout.contains("ENOMEM: the write of 'state' failed"))
+        #expect(map.stdout.contains("memory_notify: MEM_CANCEL_ONLINE"))
+        #expect(map.stdout.contains("online of memory48 failed: ENOMEM"))
+    }
+
     @Test("bad input: one clear line on stderr and exit 2", arguments: [
+        ["online", "60", "--notifier-error", "MEM_ONLINE=ENOMEM"], ["online", "60", "--notifier-error", "MEM_GOING_ONLINE"],
         ["offline", "999"], ["offline", "x"], ["offline", "60", "--without", "nonsense"],
         ["offline", "60", "--memory", "0"], ["offline", "60", "--kernelcore", "200%"],
         ["offline", "60", "--block-size", "3M"], ["offline", "60", "--workload", "busy"],

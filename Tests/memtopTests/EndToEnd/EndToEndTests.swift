@@ -91,6 +91,29 @@ struct EndToEndTests {
         try tmux.waitFor("memory48 online")
     }
 
+    @Test("--scenario swapin-unmapped --without swapin-unmapped-skip: o and Space end in the 2007 panic, shown as a kernel crash")
+    func swapinPanic() throws {
+        let tmux = try Self.start("sim --scenario swapin-unmapped --without swapin-unmapped-skip", cols: 120, rows: 40)
+        defer { tmux.kill() }
+        try tmux.waitFor("inspector: memory52")
+        try tmux.sendKeys("o", "Space")
+        try tmux.waitFor("kernel crash", timeout: .seconds(20), joined: true)
+        let pane = try tmux.waitFor("dmesg: alert: BUG", joined: true)
+        #expect(pane.contains("try_to_unmap()"))
+        #expect(pane.contains("memory52 online") || pane.contains("why it failed"))
+    }
+
+    @Test("--scenario node-hot-remove: X offlines every block of node 1; the last one ends it")
+    func nodeHotRemove() throws {
+        let tmux = try Self.start("sim --scenario node-hot-remove", cols: 120, rows: 40)
+        defer { tmux.kill() }
+        try tmux.waitFor("inspector: memory")
+        try tmux.sendKeys("+", "+", "+", "+", "+", "+", "+", "X", "Space")
+        let pane = try tmux.waitFor("result: offlined memory127", timeout: .seconds(60))
+        #expect(pane.contains("zone: node1 Movable"))
+        #expect(pane.contains("span 0x0+0"))
+    }
+
     @Test("zoom in shows every page; c cycles colours; ? opens help and a key closes it", arguments: sizes)
     func keys(cols: Int, rows: Int) throws {
         let tmux = try Self.start(cols: cols, rows: rows)
