@@ -58,6 +58,18 @@ struct ExitMmapTests {
         #expect(a.exitingPIDs.isEmpty)
     }
 
+    @Test("invariants hold after every step while every process exits in slices during an offline", arguments: 1...12)
+    func exitsDuringOfflineSweep(seed: Int) throws {
+        var m = try Machine(config: .small(seed: UInt64(seed), thp: seed % 2 == 0 ? .always : .never))
+        let block = try #require(m.blocks.map(\.id).first { m.blockSummary($0).zone == .movable && m.offlineVerdict($0).offlinable })
+        try m.startOffline([block])
+        for (i, pid) in m.alivePIDs.enumerated() { m.processes[pid].exitTick = m.tick + 1 + 3 * i }
+        let result = try runChecked(&m)
+        #expect(result.outcome == .offlined)
+        try stepChecked(&m, steps: 200)
+        #expect(m.exitingPIDs.isEmpty)
+    }
+
     /// The kernel's exit does not wait for migration: on meeting an isolated folio the rest of
     /// the exit happens at once, and migration finds the process gone.
     @Test("an exit that meets a folio under migration ends at once; the offline and the exit both finish", arguments: [THPMode.never, .always])
