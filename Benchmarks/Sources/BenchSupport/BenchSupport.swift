@@ -33,6 +33,21 @@ public enum Bench {
     public static let footprint = MachineConfig(geometry: .x86_64, memoryBytes: 64 << 30, nodes: 2, cpus: 8,
                                                 movablecore: .percent(25), workload: .light)
 
+    /// The same machine at 1 TiB (issue 12: 268,435,456 pages, the largest the engine models).
+    public static let terabyte: MachineConfig = {
+        var c = footprint
+        c.memoryBytes = 1 << 40
+        return c
+    }()
+
+    /// The 64 GiB machine as `memtop --memory 64G --block-size 128M` boots it (THP on), for the
+    /// offline under the workload while a large process exits.
+    public static let offline64: MachineConfig = {
+        var c = footprint
+        c.cpus = 4
+        return c
+    }()
+
     /// Boots a machine; the configurations above are valid, so a failure is a bug here.
     public static func boot(_ config: MachineConfig) -> Machine {
         do {

@@ -6,7 +6,9 @@
 //
 // `--no-workload` switches the workload off during the offline; `--list` prints every block's
 // use first; `--memory-gib N`, `--movable-percent P`, `--workload idle|light|heavy` and
-// `--thp always|never` (default never, as Bench.offline) change the machine.
+// `--thp always|never` (default never, as Bench.offline) change the machine; `--exit-largest`
+// lets the process that maps the most memory exit as the offline starts (the workload's exit,
+// a page table a tick); compare its CPU with `--no-workload` for the workload's share.
 import BenchSupport
 import MemEngine
 
@@ -30,14 +32,21 @@ if args.contains("--list") {
 }
 guard let pick = Bench.halfUsedMovableBlock(in: m) else { fatalError("no offlinable ZONE_MOVABLE block") }
 m.workloadEnabled = workload
+let exitLargest = args.contains("--exit-largest")
+let exiting = exitLargest ? m.largestProcess : nil
 let cpu0 = Bench.cpuNanoseconds()
 do {
     try m.startOffline([pick.block])
 } catch {
     fatalError("\(error)")
 }
+if let pid = exiting { m.startExit(pid: pid) }
 m.runOperation()
 let cpu1 = Bench.cpuNanoseconds()
+if let pid = exiting {
+    print("pid \(pid), the largest process, exiting since the offline started: "
+          + (m.isExiting(pid: pid) ? "still unmapping" : "gone") + " when it ended")
+}
 let op = m.operation
 print("\(pick.block): \(pick.used) of \(m.geometry.pagesPerBlock) pages used (\(pick.lru) on the LRU), workload \(workload ? "on" : "off")")
 print("result: \(op?.result?.outcome.rawValue ?? "none") \(op?.result?.errno ?? "") migrated \(op?.migrated ?? 0) "

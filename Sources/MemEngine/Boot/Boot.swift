@@ -68,28 +68,25 @@ extension Machine {
                 pageblockZone[pb >> g.pageblockOrder] = UInt8(zi)
             }
         }
-        for p in 0..<pages.count {
-            if p >= config.totalPages {
-                if config.has(.memmapRoundup) {
-                    pages.reset(p, to: .hole)
-                    pages.set(p, .reserved)
-                } else {
-                    pages.reset(p, to: .garbage)
-                    // Whatever was in memory: here, bits that make it look like an LRU page.
-                    let junk = UInt16(truncatingIfNeeded: rng.next()) & ~(PageFlags.reserved.rawValue | PageFlags.buddy.rawValue)
-                    pages.flags[p] = junk | PageFlags.lru.rawValue
-                    pages.refcount[p] = UInt8(truncatingIfNeeded: rng.next() | 1)
-                }
-                continue
+        let present = min(config.totalPages, pages.count)
+        pages.reset(0..<present, to: .free)
+        if config.has(.memmapRoundup) {
+            pages.reset(present..<pages.count, to: .hole)
+            pages.set(present..<pages.count, .reserved)
+        } else {
+            for p in present..<pages.count {
+                pages.reset(p, to: .garbage)
+                // Whatever was in memory: here, bits that make it look like an LRU page.
+                let junk = UInt16(truncatingIfNeeded: rng.next()) & ~(PageFlags.reserved.rawValue | PageFlags.buddy.rawValue)
+                pages.flags[p] = junk | PageFlags.lru.rawValue
+                pages.refcount[p] = UInt8(truncatingIfNeeded: rng.next() | 1)
             }
-            pages.reset(p, to: .free)
         }
         for r in layout.reservedRanges {
-            for p in r where p < config.totalPages {
-                pages.reset(p, to: .reserved)
-                pages.set(p, .reserved)
-                pages.refcount[p] = 1
-            }
+            let r = r.clamped(to: 0..<present)
+            pages.reset(r, to: .reserved)
+            pages.set(r, .reserved)
+            PageArrays.fill(&pages.refcount, r, 1)
         }
         // Hole pages are spanned by the last zone but not present.
         for (zi, zone) in zones.enumerated() where zone.spanned > 0 {

@@ -97,7 +97,7 @@ extension Machine {
     /// Frees pages that the caller has already emptied (`__free_pages()`): order 0 through the
     /// per-cpu lists, larger blocks straight to the buddy.
     mutating func freePages(_ p: Int, order: Int, cpu: Int) {
-        for q in p..<(p + order.pagesCount) { pages.reset(q, to: .free) }
+        pages.reset(p..<(p + order.pagesCount), to: .free)
         if order == 0 {
             freeUnrefPage(p, cpu: cpu)
         } else if let z = zoneIndex(of: p) {

@@ -32,14 +32,14 @@ extension Machine {
     /// reference count, the (entire) map count and the folio's flags; every page carries its
     /// own content token, the owner and its virtual page index.
     mutating func fillLargeAnonFolio(_ head: Int, order: Int, pid: Int, index: Int, flags: PageFlags, mapcount: UInt8) {
-        for i in 0..<order.pagesCount {
-            let p = head + i
-            pages.reset(p, to: .anon)
-            pages.owner[p] = UInt32(pid)
-            pages.index[p] = UInt32(index + i)
-            pages.folioOrders[p] = UInt8(order)
-            if i > 0 { pages.flags[p] = PageFlags.swapBacked.rawValue }
+        let r = head..<(head + order.pagesCount)
+        pages.reset(r, to: .anon)
+        PageArrays.fill(&pages.owner, r, UInt32(pid))
+        pages.index.withUnsafeMutableBufferPointer { b in
+            for p in r { b[p] = UInt32(index + p - head) }
         }
+        PageArrays.fill(&pages.folioOrders, r, UInt8(order))
+        PageArrays.fill(&pages.flags, r.dropFirst(), PageFlags.swapBacked.rawValue)
         pages.flags[head] = flags.rawValue
         pages.refcount[head] = 1
         pages.mapcount[head] = mapcount
@@ -67,8 +67,12 @@ extension Machine {
         fill(pt, kind: .pageTable, owner: UInt32(pid), index: UInt32(processes[pid].pageTables.count))
         processes[pid].pageTables.append(UInt32(pt))
         fillLargeAnonFolio(p, order: order, pid: pid, index: index, flags: .swapBacked, mapcount: 1)
-        processes[pid].ptes.reserveCapacity(index + order.pagesCount + index / 4)
-        for i in 0..<order.pagesCount { processes[pid].ptes.append(.present(p + i)) }
+        if index + order.pagesCount > processes[pid].ptes.capacity {
+            // Grow by a quarter when full, as `faultAnon` does: reserving on every fault would
+            // reallocate and copy the whole PTE array each time.
+            processes[pid].ptes.reserveCapacity(index + order.pagesCount + index / 4)
+        }
+        processes[pid].ptes.append(contentsOf: (p..<(p + order.pagesCount)).lazy.map(PTE.present))
         folioAddLRU(p, cpu: cpu)
         vmstat.pgfault += 1
         vmstat.thpFaultAlloc += 1

@@ -26,6 +26,8 @@ public struct Machine: Codable, Equatable, Sendable {
     var processes: [Process] = []
     var anonVMAs: [AnonVMA] = []
     var alivePIDs: [Int] = []
+    /// Processes whose exit is unmapping their memory, oldest first (Workload/ExitMmap.swift).
+    var exitingPIDs: [Int] = []
     var files: [CachedFile] = []
     /// Slab pages, in no particular order; a slab page's `index` is its position here.
     var slabPages: [UInt32] = []

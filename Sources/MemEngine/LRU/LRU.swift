@@ -58,16 +58,22 @@ extension Machine {
     /// Moves one cpu's batched pages onto the LRU (`lru_add_drain_cpu()`).
     @discardableResult
     mutating func lruAddDrainCPU(_ cpu: Int) -> Int {
-        let batch = lruAddBatch[cpu]
-        guard !batch.isEmpty else { return 0 }
-        lruAddBatch[cpu].removeAll(keepingCapacity: true)
+        guard !lruAddBatch[cpu].isEmpty else { return 0 }
+        // Taken out of the table while it drains, so that emptying it copies nothing.
+        var batch: [UInt32] = []
+        swap(&batch, &lruAddBatch[cpu])
         for raw in batch {
             let p = Int(raw)
             pages.refcount[p] &-= 1
             lruAdd(p)
         }
-        emit(.workload, "lru_add_drain", detail: "cpu\(cpu): \(batch.count) pages to the LRU")
-        return batch.count
+        let count = batch.count
+        batch.removeAll(keepingCapacity: true)
+        lruAddBatch[cpu] = batch
+        if eventFilter.contains(.workload) {
+            emit(.workload, "lru_add_drain", detail: "cpu\(cpu): \(count) pages to the LRU")
+        }
+        return count
     }
 
     /// Forgets a page waiting in a batch (it is being freed before it reached the LRU).

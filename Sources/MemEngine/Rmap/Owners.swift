@@ -36,6 +36,9 @@ public struct Process: Codable, Equatable, Sendable {
     /// The tick it exits at (see Workload/Timing.swift), and the most pages it faults.
     public internal(set) var exitTick = Int.max
     public internal(set) var rssLimit = Int.max
+    /// While its exit unmaps the address space a page table at a time: the next PTE to zap
+    /// (Workload/ExitMmap.swift). The process has left the workload but its mm still exists.
+    public internal(set) var exitCursor: Int?
     /// Virtual page index → PTE. The anon_vma has the same id as the process.
     var ptes: [PTE] = []
     /// Page-table pages (pfns), one per 512 mapped pages in the kernel; here one per 64.

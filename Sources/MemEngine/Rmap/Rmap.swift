@@ -72,27 +72,49 @@ extension Machine {
         return p
     }
 
-    /// Process exit (`exit_mmap()`): unmaps and frees its pages, swap slots and page tables,
-    /// then drops its anon_vma reference. Pages held by a migration in flight are left to it;
-    /// their migration entries are simply dropped.
+    /// Process exit at once (`do_exit()` → `exit_mmap()` in one go, as if it happened between
+    /// two steps): unmaps and frees its pages, swap slots and page tables, then drops its
+    /// anon_vma reference. Pages held by a migration in flight are left to it; their
+    /// migration entries are simply dropped. The workload's own exits unmap a page table a
+    /// tick instead (Workload/ExitMmap.swift).
     mutating func exitProcess(pid: Int) {
         guard processes[pid].alive else { return }
+        if processes[pid].exitCursor == nil { alivePIDs.removeAll { $0 == pid } }
+        processes[pid].alive = false
+        _ = zapPTEs(pid: pid, budget: .max, stopAtMigration: false)
+        finishExit(pid: pid)
+    }
+
+    /// `unmap_vmas()` from the process's exit cursor on: each PTE is cleared and what it maps
+    /// freed (a large folio at its head, its tails' PTEs with it), a swap entry's slot freed.
+    /// Stops after `budget` PTEs, or, with `stopAtMigration`, before a folio that a migration
+    /// in flight holds (the caller then finishes the exit at once: see `beginExit`).
+    mutating func zapPTEs(pid: Int, budget: Int, stopAtMigration: Bool) -> ZapEnd {
         let cpu = processes[pid].cpu.raw
-        var i = 0
-        while i < processes[pid].ptes.count {
+        var i = processes[pid].exitCursor ?? 0
+        let end = processes[pid].ptes.count
+        var zapped = 0
+        defer { processes[pid].exitCursor = i }
+        // `isHeldByMigration()`, with the operation read once rather than a page at a time.
+        let migrating = operation?.isFinished == false
+        while i < end && zapped < budget {
             let pte = processes[pid].ptes[i]
+            if stopAtMigration && migrating, let p = pte.presentPFN ?? pte.migrationPFN,
+               pages.has(pages.folioHead(p), .isolated) { return .heldByMigration }
             processes[pid].ptes[i] = .none
             i += 1
+            zapped += 1
             if let p = pte.presentPFN {
                 // A large folio is unmapped and freed at its head; its tails' PTEs follow.
                 let nr = pages.folioPages(p)
                 if nr > 1 {
                     guard !pages.isTail(p) else { continue }
-                    for j in i..<min(i + nr - 1, processes[pid].ptes.count) { processes[pid].ptes[j] = .none }
-                    i += nr - 1
+                    for j in i..<min(i + nr - 1, end) { processes[pid].ptes[j] = .none }
+                    i = min(i + nr - 1, end)
+                    zapped += nr - 1
                 }
                 pages.mapcount[p] = 0
-                if isHeldByMigration(p) { continue }
+                if migrating && pages.has(pages.folioHead(p), .isolated) { continue }
                 releaseUserPage(p, cpu: cpu)
             } else if let slot = pte.swapSlot {
                 freeSwapSlot(slot)
@@ -100,11 +122,21 @@ extension Machine {
                 pages.mapcount[pages.folioHead(p)] = 0
             }
         }
+        return i >= end ? .unmapped : .budgetSpent
+    }
+
+    /// Where `zapPTEs` stopped.
+    enum ZapEnd { case unmapped, budgetSpent, heldByMigration }
+
+    /// The end of `exit_mmap()` and `do_exit()`: page tables freed (`free_pgtables()`), the
+    /// anon_vma reference dropped (`unlink_anon_vmas()`), the process gone.
+    mutating func finishExit(pid: Int) {
+        let cpu = processes[pid].cpu.raw
         for pt in processes[pid].pageTables { freePages(Int(pt), order: 0, cpu: cpu) }
         processes[pid].pageTables = []
         processes[pid].ptes = []
         processes[pid].alive = false
-        alivePIDs.removeAll { $0 == pid }
+        processes[pid].exitCursor = nil
         anonVMAs[pid].refcount -= 1
         if anonVMAs[pid].refcount == 0 { anonVMAs[pid].freed = true }
         emit(.workload, "do_exit", detail: "pid \(pid)")

@@ -56,7 +56,8 @@ extension Machine {
         case .anon:
             let pid = Int(pages.owner[p])
             let exited = pid < processes.count && !processes[pid].alive
-            owner = "pid \(pid) anon page \(pages.index[p])" + (exited ? " (exited)" : "")
+            let exiting = pid < processes.count && processes[pid].exitCursor != nil
+            owner = "pid \(pid) anon page \(pages.index[p])" + (exited ? " (exited)" : exiting ? " (exiting)" : "")
         case .file: owner = "file \(pages.owner[p]) offset \(pages.index[p])"
         case .slab: owner = "kmem_cache (slab slot \(pages.index[p]))"
         case .pageTable: owner = "pid \(pages.owner[p]) page table \(pages.index[p])"

@@ -141,7 +141,7 @@ extension Machine {
                     run += 1
                 }
                 if run == window, let (p, _) = allocPages(order: windowOrder, gfp: gfp, preferredNode: node, cpu: cpu) {
-                    for i in 0..<run { cachePage(p + i, file: f, offset: off + i, cpu: cpu) }
+                    cacheWindow(p, count: run, file: f, offset: off)
                 } else {
                     for i in 0..<run {
                         guard let (p, _) = allocPages(order: 0, gfp: gfp, preferredNode: node, cpu: cpu) else { return }
@@ -151,6 +151,25 @@ extension Machine {
                 off += run
             }
         }
+    }
+
+    /// `count` contiguous new page-cache pages at boot, filled in bulk: the state
+    /// `cachePage` page by page and then `lru_add_drain()` leave (file pages on the inactive
+    /// file list, one reference each), without the per-page array checks and the batch.
+    mutating func cacheWindow(_ p: Int, count: Int, file f: Int, offset: Int) {
+        let r = p..<(p + count)
+        pages.reset(r, to: .file)
+        PageArrays.fill(&pages.flags, r, PageFlags([.mappedToDisk, .lru]).rawValue)
+        PageArrays.fill(&pages.refcount, r, 1)
+        PageArrays.fill(&pages.owner, r, UInt32(f))
+        pages.index.withUnsafeMutableBufferPointer { b in
+            for q in r { b[q] = UInt32(offset + q - p) }
+        }
+        files[f].pages.withUnsafeMutableBufferPointer { b in
+            for q in r { b[offset + q - p] = UInt32(q) }
+        }
+        // An aligned window lies in one zone, so on one node.
+        nodes[nodeIndex(of: p)].lruSize[lruList(of: p).rawValue] += count
     }
 
     /// A newly read page-cache page: filled from disk, in the file, on its way to the LRU.

@@ -52,6 +52,18 @@ extension Machine {
     /// Ends a process now (as if it exited between two steps).
     public mutating func exit(pid: Int) { exitProcess(pid: pid) }
 
+    /// Starts a process's exit as the workload's own exits go: it leaves the workload now and
+    /// its memory is unmapped a page table a tick (Workload/ExitMmap.swift).
+    public mutating func startExit(pid: Int) { beginExit(pid: pid) }
+
+    /// Whether a process's exit is still unmapping its memory.
+    public func isExiting(pid: Int) -> Bool { pid < processes.count && processes[pid].exitCursor != nil }
+
+    /// The live process that maps the most pages (the one whose exit costs most).
+    public var largestProcess: Int? {
+        alivePIDs.max { processes[$0].ptes.count < processes[$1].ptes.count }
+    }
+
     /// The pid whose anon page this is.
     public func anonOwner(_ pfn: PFN) -> Int? {
         pages.kindOf(pfn.raw) == .anon ? Int(pages.owner[pfn.raw]) : nil

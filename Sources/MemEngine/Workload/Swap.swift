@@ -9,7 +9,7 @@ extension Machine {
         guard swapEnabled, pages.folioOrder(p) == 0, pages.kindOf(p) == .anon, pages.mapcount[p] == 1, pages.refcount[p] <= 1,
               !pages.has(p, .swapcache), !pages.has(p, .locked) else { return false }
         let pid = Int(pages.owner[p]), index = Int(pages.index[p])
-        guard pid < processes.count, processes[pid].alive, index < processes[pid].ptes.count,
+        guard pid < processes.count, processes[pid].alive, processes[pid].exitCursor == nil, index < processes[pid].ptes.count,
               processes[pid].ptes[index].presentPFN == p, isolateLRU(p) else { return false }
         let slot = allocSwapSlot(pid: UInt32(pid), index: UInt32(index))
         processes[pid].ptes[index] = .swap(slot)
@@ -43,7 +43,7 @@ extension Machine {
             let s = rng.below(swapSlots.count)
             guard let slot = swapSlots[s] else { continue }
             let pid = Int(slot.pid), i = Int(slot.index)
-            guard pid < processes.count, processes[pid].alive, i < processes[pid].ptes.count,
+            guard pid < processes.count, processes[pid].alive, processes[pid].exitCursor == nil, i < processes[pid].ptes.count,
                   processes[pid].ptes[i].swapSlot == s else { continue }
             swapIn(pid: pid, index: i)
             return

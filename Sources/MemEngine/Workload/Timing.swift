@@ -43,13 +43,15 @@ extension Machine {
     }
 
     /// `do_exit()` for every process whose time is up. A process that is the last of the
-    /// minimum the workload keeps is replaced by the spawner on the next tick.
+    /// minimum the workload keeps is replaced by the spawner on the next tick. Exits under
+    /// way unmap their next page table first.
     mutating func exitDueProcesses() {
+        continueExits()
         var i = 0
         while i < alivePIDs.count {
             let pid = alivePIDs[i]
             if processes[pid].exitTick <= tick {
-                exitProcess(pid: pid)
+                beginExit(pid: pid)
             } else {
                 i += 1
             }
