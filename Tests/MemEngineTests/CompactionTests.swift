@@ -49,6 +49,25 @@ struct CompactionTests {
         #expect(m.files[file].pages.allSatisfy { $0 == PageArrays.none || m.pages.kindOf(Int($0)) == .file })
     }
 
+    @Test("compaction leaves the range being offlined alone: its isolated pageblocks are neither source nor target")
+    func rangeUntouched() throws {
+        var m = try fragmentedMachine(seed: 5)
+        let block = try #require(offlinableBlocks(m, zone: .movable).first)
+        try m.startOffline([block])
+        for _ in 0..<10_000 where m.operation?.phase != .migrate { m.step() }
+        #expect(m.operation?.phase == .migrate)
+        let range = m.blockRange(block)
+        let snapshot = { (m: Machine) in range.map { "\(m.pages.kind[$0]) \(m.pages.flags[$0]) \(m.pages.owner[$0]) \(m.pages.index[$0])" } }
+        let before = snapshot(m)
+        let rc = m.tryToCompactPages(order: m.thpOrder, gfp: thpGFP, preferredNode: 0, priority: .syncLight, cpu: 0)
+        #expect(rc != .skipped, "compaction ran")
+        #expect(m.vmstat.compactMigrated > 0)
+        #expect(snapshot(m) == before, "no page of the isolated range changed")
+        m.cancelOperation()
+        for _ in 0..<100_000 where m.operation?.isFinished == false { m.step() }
+        try m.checkInvariants()
+    }
+
     @Test("compaction_suitable: with free memory under the low watermark plus 2<<order, compaction is skipped")
     func skippedWhenShortOfMemory() throws {
         var m = try fragmentedMachine(seed: 3)

@@ -51,5 +51,8 @@ let op = m.operation
 print("\(pick.block): \(pick.used) of \(m.geometry.pagesPerBlock) pages used (\(pick.lru) on the LRU), workload \(workload ? "on" : "off")")
 print("result: \(op?.result?.outcome.rawValue ?? "none") \(op?.result?.errno ?? "") migrated \(op?.migrated ?? 0) "
       + "retries \(op?.retries ?? 0) ticks \(op?.ticks ?? 0)")
+let v = m.vmstat
+print("THP moved whole \(op?.thpMigrated ?? 0), split \(op?.thpSplit ?? 0); direct compaction: compact_stall \(v.compactStall), "
+      + "success \(v.compactSuccess), pages moved \(v.compactMigrated), scanned \(v.compactMigrateScanned) to migrate, \(v.compactFreeScanned) free")
 let ms = Double(cpu1 - cpu0) / 1e6
 print("CPU: \(ms) ms per offline, \(Double(cpu1 - cpu0) / Double(max(1, op?.migrated ?? 1))) ns per migrated page")

@@ -138,6 +138,9 @@ extension Machine {
     /// free pages of movable pageblocks are taken until there is one for every isolated page.
     /// MIGRATE_ASYNC looks at every 32nd page until a pageblock gives something.
     mutating func isolateFreePages(_ cc: inout CompactControl) {
+        // A short search of the free lists first; the linear scan only when it found nothing.
+        fastIsolateFreePages(&cc)
+        if !cc.freePages.isEmpty { return }
         let pb = geometry.pagesPerPageblock
         let zoneEnd = zones[cc.zone].endPFN.raw
         var isolateStart = cc.freePFN
@@ -172,6 +175,89 @@ extension Machine {
             stride = got > 0 ? 1 : min(compactClusterMax, stride << 1)
         }
         cc.freePFN = isolateStart
+    }
+
+    /// `fast_isolate_freepages()`: searches the Movable free lists of orders below the
+    /// requested one, from the highest, tail first, for a free block in the top quarter of the
+    /// range between the scanners (or, failing that, the highest in the top half), and takes
+    /// it whole. Each order's search is cut short after a few entries.
+    mutating func fastIsolateFreePages(_ cc: inout CompactControl) {
+        guard cc.order > 0 else { return }
+        let z = cc.zone, pb = geometry.pagesPerPageblock
+        let zoneStart = zones[z].startPFN.raw
+        // freelist_scan_limit(), halved; a search from the free scanner's start looks deeper.
+        var limit = max(1, ((compactClusterMax >> min(63, cc.fastSearchFail)) + 1) >> 1)
+        let scanStart = cc.freePFN >= compaction.zones[z].initFreePFN
+        if scanStart { limit = pb >> 1 }
+        let distance = cc.freePFN - cc.migratePFN
+        let lowPFN = pageblockStart(cc.freePFN - (distance >> 2))
+        let minPFN = pageblockStart(cc.freePFN - (distance >> 1))
+        var highest = 0, found: Int?, scanned = 0
+        cc.searchOrder = min(cc.order - 1, cc.searchOrder)
+        var order = cc.searchOrder
+        while found == nil && order >= 0 {
+            defer { order = nextSearchOrder(&cc, order) }
+            let list = zones[z].freeArea[zones[z].listIndex(order: order, mt: .movable)]
+            guard !list.isEmpty else { continue }
+            var orderScanned = 0, highPFN = 0
+            var q = list.tail
+            while q != PageArrays.none {
+                let p = Int(q)
+                orderScanned += 1
+                scanned += 1
+                if p >= highest { highest = max(pageblockStart(p), zoneStart) }
+                if p >= lowPFN {
+                    cc.fastSearchFail = 0
+                    cc.searchOrder = order
+                    found = p
+                    break
+                }
+                if p >= minPFN && p > highPFN {
+                    highPFN = p
+                    limit >>= 1
+                }
+                if orderScanned >= limit { break }
+                q = pages.index[p]
+            }
+            if found == nil && highPFN > 0 { found = highPFN }
+            if let p = found {
+                let n = order.pagesCount
+                guard watermarkOK(zone: z, order: 0, mark: zones[z].watermarks.min + n) else {
+                    found = nil
+                    order = cc.searchOrder + 1
+                    continue
+                }
+                removeFromFreeList(p, zone: z)
+                for r in p..<(p + n) { pages.reset(r, to: .free) }
+                cc.freePages.append(contentsOf: p..<(p + n))
+                vmstat.compactIsolated += n
+            }
+            if cc.freePages.count >= cc.migratePages.count { break }
+            if orderScanned >= limit { limit = max(1, limit >> 1) }
+        }
+        cc.freeScanned += scanned
+        if found == nil {
+            cc.fastSearchFail += 1
+            // A search from the start goes on from the highest pageblock it saw, or, for
+            // direct compaction, from the half-way mark.
+            if scanStart { cc.freePFN = highest >= minPFN ? highest : minPFN }
+        }
+        if highest > 0 && highest >= (compaction.zones[z].cachedFreePFN ?? zones[z].endPFN.raw) {
+            compaction.zones[z].cachedFreePFN = highest - pb
+        }
+    }
+
+    /// `next_search_order()`: round robin down from the last successful order; -1 once it
+    /// came round.
+    func nextSearchOrder(_ cc: inout CompactControl, _ order: Int) -> Int {
+        var o = order - 1
+        if o < 0 { o = cc.order - 1 }
+        if o == cc.searchOrder {
+            cc.searchOrder -= 1
+            if cc.searchOrder < 0 { cc.searchOrder = cc.order - 1 }
+            return -1
+        }
+        return o
     }
 
     /// `suitable_migration_target()`: a movable pageblock that is not one free block of

@@ -15,6 +15,10 @@ struct CompactControl {
     var migratePages: [Int] = []
     var freePages: [Int] = []
     var finishPageblock = false
+    /// `fast_isolate_freepages()`'s memory: the order it last found a page at, and how often
+    /// it found none (which shortens its next search).
+    var searchOrder: Int
+    var fastSearchFail = 0
     var migrated = 0
     var failed = 0
     var migrateScanned = 0
@@ -29,8 +33,9 @@ extension Machine {
     /// end, taking free pages of movable pageblocks; `migrate_pages(MR_COMPACTION)` moves the
     /// former into the latter, until a free block of `order` appears or the scanners meet.
     /// Bounded as the model needs: the pageblocks isolated for hot-remove are neither source
-    /// nor target, and the fast free-list searches (`fast_find_migrateblock()`,
-    /// `fast_isolate_freepages()`) are left to the linear scanners they shortcut.
+    /// nor target; the free scanner's search of the free lists (`fast_isolate_freepages()`)
+    /// is modelled, the migrate scanner's (`fast_find_migrateblock()`) is left to the linear
+    /// scan it shortcuts, and neither reorders the free lists it searched.
     mutating func compactZone(_ z: Int, order: Int, mode: CompactPriority, cpu: Int) -> CompactResult {
         let b = operation?.block?.raw
         // Allocation can already succeed: nothing to do.
@@ -52,7 +57,7 @@ extension Machine {
         if free < start || free >= end { free = pageblockStart(end - 1) }
         if migrate < start || migrate >= end { migrate = start }
         var cc = CompactControl(zone: z, order: order, mode: mode, cpu: cpu, migratePFN: migrate,
-                                freePFN: free, wholeZone: migrate == start)
+                                freePFN: free, wholeZone: migrate == start, searchOrder: order)
         emit(.hotplug, "compact_zone", block: b, pfn: migrate, toPFN: free, order: order,
              detail: "\(zoneLabel(z)) order-\(order) \(mode.rawValue): migrate scanner from \(PFN(addresses.pfn(migrate))), free scanner from \(PFN(addresses.pfn(free)))")
         lruAddDrainCPU(cpu)

@@ -57,6 +57,9 @@ struct ZoneCompaction: Codable, Equatable, Sendable {
     /// The scanners met in a direct compaction: the skip hints are cleared before the next
     /// one (`compact_blockskip_flush`, which kswapd acts on when it goes to sleep).
     var blockskipFlush = false
+    /// The highest pageblock with a free page when the skip hints were last cleared
+    /// (`compact_init_free_pfn`; 0 until then): a free scanner above it is at its start.
+    var initFreePFN = 0
     /// `compact_considered`, `compact_defer_shift`, `compact_order_failed`.
     var considered = 0
     var deferShift = 0
@@ -112,8 +115,14 @@ extension Machine {
     mutating func resetIsolationSuitable(zone z: Int) {
         compaction.zones[z].blockskipFlush = false
         let pb = geometry.pagesPerPageblock
+        var topFree: Int?
         for p in stride(from: zones[z].startPFN.raw, to: zones[z].endPFN.raw, by: pb) {
             compaction.skip[pageblockIndex(p)] = false
+            // __reset_isolation_pfn() samples every 2^PAGE_ALLOC_COSTLY_ORDER pages for a buddy.
+            if stride(from: p, to: min(p + pb, zones[z].endPFN.raw), by: 1 << pageAllocCostlyOrder).contains(where: { pages.has($0, .buddy) }) {
+                topFree = p
+            }
         }
+        compaction.zones[z].initFreePFN = topFree ?? 0
     }
 }
