@@ -7,8 +7,9 @@ extension MachineConfig {
     /// heavy), with room for the arrays' growth while the workload runs.
     public static let estimatedBytesPerPage = 24
 
-    /// The largest machine the engine models: 256 GiB, 64M pages, about 1.5 GB of engine state.
-    public static let maximumMemoryBytes = 256 << 30
+    /// The largest machine the engine models: 1 TiB, 256M pages, about 4 GB of engine state
+    /// (issue 12: a 1 TiB machine usable in the map).
+    public static let maximumMemoryBytes = 1 << 40
 
     /// `estimatedBytesPerPage` × pages: what booting this machine will take, roughly.
     public var estimatedFootprintBytes: Int {
