@@ -46,8 +46,7 @@ public struct FrameBench {
     public var pageCount: Int { app.map.machine.pageCount }
     public var blockCount: Int { app.map.machine.blocks.count }
 
-    /// One frame after a cursor key (right, then left, and so on: the cursor stays put over two
-    /// frames), as in the terminal: the key's update, then the whole screen rendered.
+    /// One frame after a cursor key (right, then left, and so on), as in the terminal: the key's update, then the whole screen rendered.
     /// Returns a checksum of the screen so that the work cannot be optimised away.
     public mutating func keyFrame() -> Int {
         _ = app.update(.key(step % 2 == 0 ? .right : .left))
@@ -68,8 +67,10 @@ public struct FrameBench {
         }
     }
 
-    /// The whole screen, rendered once.
-    public func render() -> Int {
+    /// The whole screen, rendered once, as the terminal loop renders it: the app prepares the
+    /// frame (its caches), then draws it.
+    public mutating func render() -> Int {
+        app.prepareFrame()
         let screen = renderFrame(app, size: Size(cols: size.cols, rows: size.rows), caps: TerminalCapabilities(utf8: true, colors: 256))
         return screen[x: size.cols / 2, y: size.rows / 2].hashValue
     }

@@ -37,10 +37,10 @@ extension Machine {
             pages.reset(p, to: .anon)
             pages.owner[p] = UInt32(pid)
             pages.index[p] = UInt32(index + i)
-            pages.folioOrders[p] = UInt8(order)
-            if i > 0 { pages.flags[p] = PageFlags.swapBacked.rawValue }
+            pages.setFolioOrder(p, order)
+            if i > 0 { pages.setFlags(p, PageFlags.swapBacked.rawValue) }
         }
-        pages.flags[head] = flags.rawValue
+        pages.setFlags(head, flags.rawValue)
         pages.refcount[head] = 1
         pages.mapcount[head] = mapcount
     }
@@ -89,9 +89,9 @@ extension Machine {
         var out: [Int] = []
         out.reserveCapacity(order.pagesCount)
         for p in head..<(head + order.pagesCount) {
-            pages.folioOrders[p] = 0
+            pages.setFolioOrder(p, 0)
             if p != head {
-                pages.flags[p] = flags.rawValue
+                pages.setFlags(p, flags.rawValue)
                 pages.refcount[p] = extra
                 pages.mapcount[p] = mapped ? 1 : 0
             }
