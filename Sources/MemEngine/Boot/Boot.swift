@@ -52,7 +52,7 @@ extension Machine {
     static func emptyMemmap(blocks: Int, geometry g: Geometry) -> (PageArrays, [UInt8], [Bool], [UInt8]) {
         let pageCount = blocks * g.pagesPerBlock
         let pageblocks = pageCount >> g.pageblockOrder
-        return (PageArrays(count: pageCount),
+        return (PageArrays(count: pageCount, pagesPerBlock: g.pagesPerBlock),
                 Array(repeating: UInt8(MigrateType.movable.rawValue), count: pageblocks),
                 Array(repeating: false, count: pageblocks),
                 Array(repeating: 255, count: pageblocks))
@@ -78,7 +78,7 @@ extension Machine {
                 pages.reset(p, to: .garbage)
                 // Whatever was in memory: here, bits that make it look like an LRU page.
                 let junk = UInt16(truncatingIfNeeded: rng.next()) & ~(PageFlags.reserved.rawValue | PageFlags.buddy.rawValue)
-                pages.flags[p] = junk | PageFlags.lru.rawValue
+                pages.setFlags(p, junk | PageFlags.lru.rawValue)
                 pages.refcount[p] = UInt8(truncatingIfNeeded: rng.next() | 1)
             }
         }

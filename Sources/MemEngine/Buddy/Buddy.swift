@@ -21,6 +21,7 @@ extension Machine {
             if buddyMT != mt {
                 for pb in stride(from: buddy, to: buddy + order.pagesCount, by: geometry.pagesPerPageblock) {
                     pageblockMT[pageblockIndex(pb)] = UInt8(mt.rawValue)
+                    pages.changed(pb)
                 }
             }
             p &= buddy
@@ -119,6 +120,7 @@ extension Machine {
             removeFromFreeList(p, zone: z)
             for pb in stride(from: p, to: p + currentOrder.pagesCount, by: geometry.pagesPerPageblock) {
                 pageblockMT[pageblockIndex(pb)] = UInt8(startMT.rawValue)
+                pages.changed(pb)
             }
             expand(p, low: order, high: currentOrder, mt: startMT, zone: z)
             return p
@@ -148,6 +150,7 @@ extension Machine {
         guard free + alike >= geometry.pagesPerPageblock / 2 else { return nil }
         moveFreePages(pageblockStart: start, to: startMT, zone: z)
         pageblockMT[pageblockIndex(start)] = UInt8(startMT.rawValue)
+        pages.changed(start)
         return rmqueueSmallest(zone: z, order: order, mt: startMT)
     }
 

@@ -9,7 +9,7 @@ extension Machine {
     /// The head gets PG_buddy and its order; the rest of the block stays as free tail pages.
     mutating func addToFreeList(_ p: Int, order: Int, mt: MigrateType, zone z: Int, tail: Bool = false) {
         pages.setKind(p, .free)
-        pages.flags[p] = PageFlags.buddy.rawValue
+        pages.setFlags(p, PageFlags.buddy.rawValue)
         pages.refcount[p] = 0
         pages.mapcount[p] = 0
         pages.setOrderMT(p, order: order, mt: mt)

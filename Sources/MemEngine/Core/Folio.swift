@@ -38,9 +38,9 @@ extension Machine {
         pages.index.withUnsafeMutableBufferPointer { b in
             for p in r { b[p] = UInt32(index + p - head) }
         }
-        PageArrays.fill(&pages.folioOrders, r, UInt8(order))
-        PageArrays.fill(&pages.flags, r.dropFirst(), PageFlags.swapBacked.rawValue)
-        pages.flags[head] = flags.rawValue
+        pages.fillFolioOrders(r, order)
+        pages.fillFlags(r.dropFirst(), PageFlags.swapBacked.rawValue)
+        pages.setFlags(head, flags.rawValue)
         pages.refcount[head] = 1
         pages.mapcount[head] = mapcount
     }
@@ -93,9 +93,9 @@ extension Machine {
         var out: [Int] = []
         out.reserveCapacity(order.pagesCount)
         for p in head..<(head + order.pagesCount) {
-            pages.folioOrders[p] = 0
+            pages.setFolioOrder(p, 0)
             if p != head {
-                pages.flags[p] = flags.rawValue
+                pages.setFlags(p, flags.rawValue)
                 pages.refcount[p] = extra
                 pages.mapcount[p] = mapped ? 1 : 0
             }

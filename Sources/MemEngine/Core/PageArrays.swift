@@ -1,4 +1,5 @@
-/// Per-page state in struct-of-arrays form: 14 bytes a page (the kernel's struct page is 64).
+/// Per-page state in struct-of-arrays form: 14 bytes a page (the kernel's struct page is 64),
+/// and a change count per memory block.
 ///
 /// `owner`/`index` are the kernel's `page->mapping`/`page->index`: who the content belongs to
 /// and where in it; together they are the page's content token, written when the page is filled
@@ -8,8 +9,9 @@
 /// `page->private`, those two bytes hold the buddy order (free heads) and the migratetype of
 /// the list the page is on (free heads and per-cpu pages).
 public struct PageArrays: Codable, Equatable, Sendable {
-    var kind: [UInt8]
-    var flags: [UInt16]
+    // Written only through the mutators below, which count the change for the page's block.
+    private(set) var kind: [UInt8]
+    private(set) var flags: [UInt16]
     /// Content pages: the reference count. Free heads (PG_buddy): the buddy order.
     var refcount: [UInt8]
     /// Content pages: the map count. Free heads and per-cpu pages: their list's migratetype.
@@ -19,11 +21,18 @@ public struct PageArrays: Codable, Equatable, Sendable {
     /// The order of the folio a page belongs to, on its head and on every tail (0: an order-0
     /// folio). Large folios are naturally aligned, so a tail finds its head by rounding down,
     /// as `compound_head()` finds it through `page->compound_head`.
-    var folioOrders: [UInt8]
+    private(set) var folioOrders: [UInt8]
+    /// Changes of kind, flags, folio order or free-list place, counted per `2^changeShift`
+    /// pages (a memory block): a view that remembers the count redraws only what changed.
+    private(set) var changes: [UInt32]
+    /// log2 of the pages a change count covers: the largest power of two dividing a block.
+    let changeShift: Int
 
     static let none: UInt32 = .max
 
-    init(count: Int) {
+    init(count: Int, pagesPerBlock: Int) {
+        changeShift = max(0, pagesPerBlock.trailingZeroBitCount)
+        changes = Array(repeating: 0, count: (count >> changeShift) + 1)
         kind = Array(repeating: PageKind.hole.rawValue, count: count)
         flags = Array(repeating: 0, count: count)
         refcount = Array(repeating: 0, count: count)
@@ -39,11 +48,39 @@ public struct PageArrays: Codable, Equatable, Sendable {
     static let bytesPerPage = 1 + 2 + 1 + 1 + 4 + 4 + 1
 
     @inline(__always) func kindOf(_ p: Int) -> PageKind { PageKind(rawValue: kind[p]) ?? .hole }
-    @inline(__always) mutating func setKind(_ p: Int, _ k: PageKind) { kind[p] = k.rawValue }
+    @inline(__always) mutating func setKind(_ p: Int, _ k: PageKind) {
+        kind[p] = k.rawValue
+        changed(p)
+    }
     @inline(__always) func flagsOf(_ p: Int) -> PageFlags { PageFlags(rawValue: flags[p]) }
     @inline(__always) func has(_ p: Int, _ f: PageFlags) -> Bool { flags[p] & f.rawValue != 0 }
-    @inline(__always) mutating func set(_ p: Int, _ f: PageFlags) { flags[p] |= f.rawValue }
-    @inline(__always) mutating func clear(_ p: Int, _ f: PageFlags) { flags[p] &= ~f.rawValue }
+    @inline(__always) mutating func set(_ p: Int, _ f: PageFlags) {
+        flags[p] |= f.rawValue
+        changed(p)
+    }
+    @inline(__always) mutating func clear(_ p: Int, _ f: PageFlags) {
+        flags[p] &= ~f.rawValue
+        changed(p)
+    }
+    /// Replaces every flag of a page.
+    @inline(__always) mutating func setFlags(_ p: Int, _ raw: UInt16) {
+        flags[p] = raw
+        changed(p)
+    }
+    /// Records the order of the folio `p` belongs to (on its head and every tail).
+    @inline(__always) mutating func setFolioOrder(_ p: Int, _ order: Int) {
+        folioOrders[p] = UInt8(order)
+        changed(p)
+    }
+    /// Counts a change of page `p` (or of its pageblock) for the views.
+    @inline(__always) mutating func changed(_ p: Int) { changes[p >> changeShift] &+= 1 }
+    /// The changes counted for pages `range`: equal counts, nothing a view draws changed.
+    func changeCount(_ range: Range<Int>) -> UInt32 {
+        guard !range.isEmpty else { return 0 }
+        var sum: UInt32 = 0
+        for chunk in (range.lowerBound >> changeShift)...((range.upperBound - 1) >> changeShift) { sum &+= changes[chunk] }
+        return sum
+    }
     /// The buddy order of a free head; 0 for any other page.
     @inline(__always) func order(_ p: Int) -> Int { has(p, .buddy) ? Int(refcount[p]) : 0 }
     /// The migratetype of the list a free head or per-cpu page is on.
@@ -53,11 +90,13 @@ public struct PageArrays: Codable, Equatable, Sendable {
     @inline(__always) mutating func setOrderMT(_ p: Int, order: Int, mt: MigrateType) {
         refcount[p] = UInt8(order)
         mapcount[p] = UInt8(mt.rawValue)
+        changed(p)
     }
     /// Forgets the order and list of a page leaving a free list.
     @inline(__always) mutating func clearOrderMT(_ p: Int) {
         refcount[p] = 0
         mapcount[p] = 0
+        changed(p)
     }
     /// The reference count as the kernel would report it (0 for free and per-cpu pages).
     @inline(__always) func pageRefcount(_ p: Int) -> Int {
@@ -79,6 +118,7 @@ public struct PageArrays: Codable, Equatable, Sendable {
         owner[p] = Self.none
         index[p] = Self.none
         folioOrders[p] = 0
+        changed(p)
     }
 }
 
@@ -127,5 +167,58 @@ public struct PageList: Codable, Equatable, Sendable {
             p = pages.owner[Int(p)]
         }
         return out
+    }
+}
+
+/// Writes to runs of pages at once (in this file: they write the arrays only the mutators may): each array is checked for uniqueness once per run, not
+/// once per page, and the loops run over raw buffers (boot initialises millions of pages, and
+/// a large folio or a freed buddy block is hundreds of pages at a time).
+extension PageArrays {
+    /// Resets every page of `r` to an empty, unowned frame of kind `k` (`reset(_:to:)` for
+    /// each page).
+    mutating func reset(_ r: Range<Int>, to k: PageKind) {
+        guard !r.isEmpty else { return }
+        Self.fill(&kind, r, k.rawValue)
+        Self.fill(&flags, r, 0)
+        Self.fill(&refcount, r, 0)
+        Self.fill(&mapcount, r, 0)
+        Self.fill(&owner, r, Self.none)
+        Self.fill(&index, r, Self.none)
+        Self.fill(&folioOrders, r, 0)
+        changed(r)
+    }
+
+    /// Sets `flags` on every page of `r`.
+    mutating func set(_ r: Range<Int>, _ f: PageFlags) {
+        flags.withUnsafeMutableBufferPointer { b in
+            for p in r { b[p] |= f.rawValue }
+        }
+        changed(r)
+    }
+
+    /// Replaces every flag of every page of `r`.
+    mutating func fillFlags(_ r: Range<Int>, _ raw: UInt16) {
+        Self.fill(&flags, r, raw)
+        changed(r)
+    }
+
+    /// Records the order of the folio every page of `r` belongs to.
+    mutating func fillFolioOrders(_ r: Range<Int>, _ order: Int) {
+        Self.fill(&folioOrders, r, UInt8(order))
+        changed(r)
+    }
+
+    /// Counts a change of every page of `r` for the views (once per block it touches).
+    mutating func changed(_ r: Range<Int>) {
+        guard !r.isEmpty else { return }
+        for chunk in (r.lowerBound >> changeShift)...((r.upperBound - 1) >> changeShift) { changes[chunk] &+= 1 }
+    }
+
+    /// Stores `value` in `a[r]`.
+    @inline(__always)
+    static func fill<T>(_ a: inout [T], _ r: Range<Int>, _ value: T) {
+        a.withUnsafeMutableBufferPointer { b in
+            UnsafeMutableBufferPointer(rebasing: b[r]).update(repeating: value)
+        }
     }
 }

@@ -95,6 +95,7 @@ extension Machine {
                 pageblockZone[i] = UInt8(z)
                 pageblockMT[i] = UInt8(MigrateType.movable.rawValue)
                 pageblockIsolated[i] = true
+                pages.changed(pb)
             }
             emit(.hotplug, "move_pfn_range_to_zone", block: b,
                  detail: "\(zones[z].name) spans \(PFN(addresses.pfn(start)))-\(PFN(addresses.pfnEnd(end))); pageblocks isolated")

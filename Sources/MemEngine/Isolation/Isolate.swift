@@ -45,12 +45,14 @@ extension Machine {
             let order = pages.order(head)
             removeFromFreeList(head, zone: z)
             pageblockIsolated[pb] = true
+            pages.changed(start)
             for piece in stride(from: head, to: head + order.pagesCount, by: geometry.pagesPerPageblock) {
                 pages.reset(piece, to: .free)
                 freeOnePage(piece, order: geometry.pageblockOrder, mt: effectiveMT(piece), zone: z)
             }
         } else {
             pageblockIsolated[pb] = true
+            pages.changed(start)
             moveFreePages(pageblockStart: start, to: .isolate, zone: z)
         }
         zones[z].nrIsolatePageblock += 1
@@ -76,6 +78,7 @@ extension Machine {
             }
         }
         pageblockIsolated[pb] = false
+        pages.changed(start)
         zones[z].nrIsolatePageblock -= 1
         let mt = effectiveMT(start)
         for (q, order) in frees { freeOnePage(q, order: order, mt: mt, zone: z) }

@@ -9,7 +9,7 @@ extension Machine {
             for _ in 0..<batch {
                 guard let p = rmqueue(zone: z, order: 0, mt: mt) else { break }
                 pages.setKind(p, .pcp)
-                pages.flags[p] = 0
+                pages.setFlags(p, 0)
                 pages.setOrderMT(p, order: 0, mt: mt)
                 zones[z].pcp[cpu].lists[li].pushBack(p, in: &pages)
                 zones[z].pcp[cpu].count += 1

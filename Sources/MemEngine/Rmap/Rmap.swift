@@ -4,7 +4,7 @@ extension Machine {
     /// Makes a freshly allocated page hold content: `owner`/`index` are its content token.
     mutating func fill(_ p: Int, kind: PageKind, owner: UInt32, index: UInt32, flags: PageFlags = [], mapcount: UInt8 = 0) {
         pages.reset(p, to: kind)
-        pages.flags[p] = flags.rawValue
+        pages.setFlags(p, flags.rawValue)
         pages.refcount[p] = 1
         pages.mapcount[p] = mapcount
         pages.owner[p] = owner

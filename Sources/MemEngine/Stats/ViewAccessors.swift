@@ -60,3 +60,10 @@ extension Machine {
         return c
     }
 }
+
+extension Machine {
+    /// How often the pages and pageblocks of `block` have changed (kind, flags, folio, free
+    /// list, migratetype, isolation, zone), modulo 2^32: while it stays the same, everything a
+    /// view reads of the block is the same, so a map can keep what it computed (issue 12).
+    public func changeCount(_ block: BlockID) -> UInt32 { pages.changeCount(blockRange(block)) }
+}

@@ -159,7 +159,7 @@ extension Machine {
     mutating func cacheWindow(_ p: Int, count: Int, file f: Int, offset: Int) {
         let r = p..<(p + count)
         pages.reset(r, to: .file)
-        PageArrays.fill(&pages.flags, r, PageFlags([.mappedToDisk, .lru]).rawValue)
+        pages.fillFlags(r, PageFlags([.mappedToDisk, .lru]).rawValue)
         PageArrays.fill(&pages.refcount, r, 1)
         PageArrays.fill(&pages.owner, r, UInt32(f))
         pages.index.withUnsafeMutableBufferPointer { b in

@@ -14,10 +14,15 @@ protocol TerminalApp {
     /// What one animation frame costs, in the app's units (the simulator: engine micro-steps);
     /// headless runs cap the total.
     var workPerFrame: Int { get }
+    /// Called before each frame is drawn: an app may bring what it keeps between frames up to
+    /// date here (the map's per-block cache), so that `render` finds it ready. Rendering without
+    /// it draws the same screen, only slower.
+    mutating func prepareFrame()
 }
 
 extension TerminalApp {
     var workPerFrame: Int { 1 }
+    mutating func prepareFrame() {}
 }
 
 /// What the loop tells the app.

@@ -55,6 +55,7 @@ func runHeadless<A: TerminalApp>(_ app: A, events: [KeyEvent], size: Size, caps:
             break feeding
         }
     }
+    app.prepareFrame()
     return HeadlessRun(app: app, screen: renderFrame(app, size: size, caps: caps), quit: quit,
                        stoppedAtWorkLimit: stopped)
 }

@@ -11,6 +11,7 @@ func runInteractive<A: TerminalApp>(_ app: A, on terminal: Terminal) -> LoopOutc
     if app.update(.resize(terminal.size)).contains(.quit) { return .quit }
     while true {
         if needsDraw {
+            app.prepareFrame()
             terminal.draw(renderFrame(app, size: terminal.size, caps: terminal.capabilities))
             needsDraw = false
         }

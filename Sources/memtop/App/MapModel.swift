@@ -49,20 +49,7 @@ struct SimulatedMemory: MemoryMapSource {
 
     var geometry: Geometry { machine.geometry }
 
-    var blockViews: [BlockView] {
-        var previousZone: ZoneType?
-        return machine.blocks.map { block in
-            let range = machine.pfnRange(of: block.id)
-            let zones = Set(stride(from: range.lowerBound.raw, to: range.upperBound.raw,
-                                   by: machine.geometry.pagesPerPageblock).compactMap { machine.zoneType(PFN($0)) })
-            // An offline block has no zone any more; it stays drawn among its neighbours.
-            let zone = machine.zoneType(range.lowerBound) ?? zones.min() ?? previousZone
-            previousZone = zone
-            // An imported machine shows its blocks' real ids and pfns (`AddressMap`).
-            return BlockView(id: BlockID(machine.addresses.block(block.id.raw)), node: block.node, zone: zone, multizone: zones.count > 1,
-                             state: block.state, pfns: machine.addresses.viewRange(range))
-        }
-    }
+    var blockViews: [BlockView] { MapCache().blockViews(machine) }
 
     func census(_ range: Range<PFN>, stride: Int) -> PageCensus {
         let a = machine.addresses

@@ -255,8 +255,7 @@ extension MemtopApp {
 
     private mutating func moveBlock(_ action: Action) {
         let count = machine.blocks.count
-        let overview = OverviewLayout(blocks: source.blockViews, width: layout.map.width - 2, height: layout.map.height - 2)
-        cursorBlock = overview.moved(action, from: cursorBlock, count: count)
+        cursorBlock = overviewLayout.moved(action, from: cursorBlock, count: count)
         inspectorScroll = 0
         cursorPFN = viewRange(of: cursorBlockID).lowerBound
     }

@@ -4,19 +4,22 @@ extension MemtopApp {
     func render(into buffer: inout Buffer, caps: TerminalCapabilities) {
         let layout = ScreenLayout(buffer.area, tab: tab, lessonRows: lessonRows)
         let memory = source
-        let blocks = memory.blockViews
+        let blocks = mapCache.blockViews(machine)
+        let overview = mapCache.overviewLayout(blocks: blocks, width: layout.map.width - 2, height: layout.map.height - 2)
         let verdicts = mode == .verdict ? verdictColouring(blocks) : nil
         TitleBar(machineLabel: machineLabel, fixesOff: machine.config.without.map(\.rawValue).sorted(),
                  running: running, stepsPerFrame: stepsPerFrame, workload: machine.workloadEnabled, mode: mode,
                  summary: verdicts?.summary.short)
             .render(into: &buffer, area: layout.title, caps: caps)
-        let m = machine
+        let m = machine, cache = mapCache, mode = mode
         MapWidget(source: memory, blocks: blocks, mode: mode, zoom: zoom, cursorBlock: cursorBlock,
                   cursorPFN: cursorPFN, marks: migrationMarks,
-                  place: { EventText.place(of: $0, machine: m) }, focused: pane == .map, verdicts: verdicts)
+                  place: { EventText.place(of: $0, machine: m) }, focused: pane == .map, verdicts: verdicts,
+                  overviewLayout: overview,
+                  tile: { cache.tile(m, blocks: blocks, index: $0, mode: mode, segments: $1) })
             .render(into: &buffer, area: layout.map, caps: caps)
         Legend(mode: mode, zoom: zoom, names: verdicts?.names ?? [:],
-               segmentsPerBlock: OverviewLayout(blocks: blocks, width: layout.map.width - 2, height: layout.map.height - 2).segmentsPerBlock,
+               segmentsPerBlock: overview.segmentsPerBlock,
                pagesPerCell: zoomLayout.pagesPerCell, shown: verdicts?.legendStates)
             .render(into: &buffer, area: layout.legend, caps: caps)
         let pageLines = zoom == .block
@@ -58,8 +61,10 @@ extension MemtopApp {
 
     /// The verdict mode's colours: every block's what-if verdict, the zoomed block's blockers.
     func verdictColouring(_ blocks: [BlockView]) -> VerdictColouring {
-        let report = SimInspector(machine: machine).report()
-        var colouring = VerdictColouring(blocks: blocks, reports: report.blocks, hasMovableZone: VerdictSummary(report).hasMovableZone)
+        let verdicts = machine.blocks.indices.map { mapCache.verdict(machine, index: $0) }
+        // As `VerdictSummary(report)`: a zone named Movable with present pages.
+        let movable = machine.zones.contains { $0.name == "Movable" && $0.present > 0 }
+        var colouring = VerdictColouring(blocks: blocks, verdicts: verdicts, hasMovableZone: movable)
         if zoom == .block { colouring.blockingPFNs = Set(blockingPages(ofBlock: cursorBlock).map(\.pfn)) }
         return colouring
     }

@@ -46,6 +46,8 @@ struct MemtopApp: TerminalApp {
     var outcomeAnnounced = false
     /// The migration spotlight, fed after every micro-step the app runs.
     var spotlight = Spotlight()
+    /// What the map computed per block for the last frame, reused while blocks are unchanged.
+    var mapCache = MapCache()
     /// The reason of a failed offline is explained in the inspector's place until the student
     /// moves on (a key that moves, zooms or starts something).
     var explainingFailure = false
@@ -73,6 +75,15 @@ struct MemtopApp: TerminalApp {
     }
 
     var layout: ScreenLayout { ScreenLayout(Rect(screen), tab: tab, lessonRows: lessonRows) }
+
+    /// The overview's layout on the current screen.
+    var overviewLayout: OverviewLayout {
+        mapCache.overviewLayout(blocks: mapBlocks, width: layout.map.width - 2, height: layout.map.height - 2)
+    }
+
+    mutating func prepareFrame() {
+        mapCache.refresh(machine, mode: mode, zoom: zoom, mapInside: layout.map.inset(), cursorBlock: cursorBlock)
+    }
     /// Rows a lesson pane needs above the log (set by `LessonApp`; 0 outside a lesson).
     var lessonRows = 0
     var source: SimulatedMemory { SimulatedMemory(machine: machine) }
@@ -146,7 +157,7 @@ extension MemtopApp: MapNavigating {
         ZoomLayout(geometry: machine.geometry, width: layout.map.width - 2, height: visibleZoomRows, endPFN: PFN(machine.pageCount))
     }
 
-    var mapBlocks: [BlockView] { source.blockViews }
+    var mapBlocks: [BlockView] { mapCache.blockViews(machine) }
 
     /// The `/` prompt is the jump modal.
     var jumpText: String? {

@@ -100,6 +100,20 @@ struct OverviewLayout: Hashable, Sendable {
         guard visibleRows > 0 else { return 0 }
         return (cursorRow / visibleRows) * visibleRows
     }
+
+    /// Tile rows that fit in a map `height` lines high inside its border (the header line first).
+    func visibleRows(height: Int) -> Int { max(1, (height - 1) / rowLines) }
+
+    /// The tile rows on screen with the cursor on block `cursor`, and the blocks drawn in them
+    /// (consecutive: blocks are laid out in order), so that only those are computed.
+    func shown(height: Int, cursor: Int) -> (rows: Range<Int>, blocks: Range<Int>) {
+        let visible = visibleRows(height: height)
+        let first = positions.indices.contains(cursor) ? Self.firstRow(cursorRow: positions[cursor].row, visibleRows: visible) : 0
+        let rows = first..<(first + visible)
+        guard let lower = positions.firstIndex(where: { rows.contains($0.row) }),
+              let upper = positions.lastIndex(where: { rows.contains($0.row) }) else { return (rows, 0..<0) }
+        return (rows, lower..<(upper + 1))
+    }
 }
 
 extension ColourMode {
@@ -108,20 +122,23 @@ extension ColourMode {
     ///
     /// Ranges of more than 512 pages are sampled at an even stride (x86_64's 32768-page blocks).
     func tiles(_ source: MemoryMapSource, blocks: [BlockView], segmentsPerBlock: Int) -> [BlockTile] {
+        blocks.map { tile(source, block: $0, segmentsPerBlock: segmentsPerBlock) }
+    }
+
+    /// One block's tile (see `tiles`).
+    func tile(_ source: MemoryMapSource, block: BlockView, segmentsPerBlock: Int) -> BlockTile {
         let states = self.states
         let winners = states.indices.filter { states[$0].wins }.sorted { states[$0].swatch.rank > states[$1].swatch.rank }
-        return blocks.map { block in
-            let start = block.pfns.lowerBound.raw, count = block.pfns.pageCount
-            let segments = (0..<segmentsPerBlock).map { i -> Int in
-                let lower = start + i * count / segmentsPerBlock
-                let upper = start + (i + 1) * count / segmentsPerBlock
-                let census = source.census(PFN(lower)..<PFN(upper), stride: max(1, (upper - lower) / 512))
-                let histogram = self.histogram(census)
-                if let winner = winners.first(where: { histogram[$0] > 0 }) { return winner }
-                return histogram.indices.max { histogram[$0] < histogram[$1] } ?? states.count - 1
-            }
-            return BlockTile(block: block, segments: segments)
+        let start = block.pfns.lowerBound.raw, count = block.pfns.pageCount
+        let segments = (0..<segmentsPerBlock).map { i -> Int in
+            let lower = start + i * count / segmentsPerBlock
+            let upper = start + (i + 1) * count / segmentsPerBlock
+            let census = source.census(PFN(lower)..<PFN(upper), stride: max(1, (upper - lower) / 512))
+            let histogram = self.histogram(census)
+            if let winner = winners.first(where: { histogram[$0] > 0 }) { return winner }
+            return histogram.indices.max { histogram[$0] < histogram[$1] } ?? states.count - 1
         }
+        return BlockTile(block: block, segments: segments)
     }
 }
 

@@ -25,7 +25,12 @@ struct VerdictColouring: Sendable {
 
     /// `reports[i]` is the verdict of `blocks[i]`, nil when not read yet.
     init(blocks: [BlockView], reports: [InspectReport.Block?], hasMovableZone: Bool) {
-        summary = VerdictSummary(blocks: reports.compactMap { $0 }, hasMovableZone: hasMovableZone)
+        self.init(blocks: blocks, verdicts: reports.map { $0.map(VerdictSummary.verdict(of:)) }, hasMovableZone: hasMovableZone)
+    }
+
+    /// `verdicts[i]` is the verdict class of `blocks[i]`, nil when not read yet.
+    init(blocks: [BlockView], verdicts: [VerdictSummary.Verdict?], hasMovableZone: Bool) {
+        summary = VerdictSummary(verdicts: verdicts.compactMap { $0 }, hasMovableZone: hasMovableZone)
         var slot: [String: Int] = [:]
         names = [:]
         for (i, reason) in summary.busyByReason.enumerated() {
@@ -36,8 +41,8 @@ struct VerdictColouring: Sendable {
         blockStates = blocks.indices.map { i in
             let offlineState = ColourMode.verdict.states.count - 2
             if blocks[i].state == .offline { return offlineState }
-            guard let report = reports[safe: i] ?? nil else { return Self.unknown }
-            switch VerdictSummary.verdict(of: report) {
+            guard let verdict = verdicts[safe: i] ?? nil else { return Self.unknown }
+            switch verdict {
             case .wouldOffline: return Self.wouldOffline
             case .notVerified: return Self.notVerified
             case .busy(let reason): return slot[reason] ?? Self.busyOther
@@ -49,8 +54,9 @@ struct VerdictColouring: Sendable {
     }
 
     /// The overview's tiles: a block is one verdict, every half cell of it.
-    func tiles(_ blocks: [BlockView], segmentsPerBlock: Int) -> [BlockTile] {
-        blocks.indices.map { BlockTile(block: blocks[$0], segments: Array(repeating: blockStates[$0], count: segmentsPerBlock)) }
+    /// The tile of `blocks[index]`.
+    func tile(_ blocks: [BlockView], index: Int, segmentsPerBlock: Int) -> BlockTile {
+        BlockTile(block: blocks[index], segments: Array(repeating: blockStates[index], count: segmentsPerBlock))
     }
 
     /// The state of a page of block `index` when zoomed in: its block's, or blocking.

@@ -27,6 +27,8 @@ struct LessonApp: TerminalApp {
         self.map = map
     }
 
+    mutating func prepareFrame() { map.prepareFrame() }
+
     /// Opens `lesson` at its first step on a map of the same screen.
     mutating func open(_ lesson: Lesson) {
         self.lesson = lesson

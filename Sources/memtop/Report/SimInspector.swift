@@ -49,3 +49,18 @@ struct SimInspector {
         return InspectReport(kernel: label, blockSizeBytes: UInt64(c.geometry.blockBytes), zones: zones, blocks: blocks)
     }
 }
+
+extension SimInspector {
+    /// The verdict class `report()` gives block `index` (`VerdictSummary.verdict(of:)`),
+    /// without the rest of its report: what the verdict colours need, block by block.
+    func verdict(ofBlock index: Int) -> VerdictSummary.Verdict {
+        let m = machine
+        let b = m.blocks[index]
+        guard b.state == .online else { return .notOnline }
+        let v = m.offlineVerdict(b.id)
+        if v.offlinable { return .wouldOffline }
+        let blocker = v.blockers.first.map { InspectReport.Blocker(pfn: UInt64($0.pfn.raw), reason: $0.reason, kind: $0.kind.description) }
+            ?? InspectReport.Blocker(pfn: UInt64(m.pfnRange(of: b.id).lowerBound.raw), reason: v.reason ?? "?", kind: nil)
+        return .busy(VerdictSummary.reason(of: blocker))
+    }
+}

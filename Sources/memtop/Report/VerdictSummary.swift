@@ -38,9 +38,14 @@ struct VerdictSummary: Equatable, Sendable {
     }
 
     init(blocks: [InspectReport.Block], hasMovableZone: Bool) {
+        self.init(verdicts: blocks.map(Self.verdict(of:)), hasMovableZone: hasMovableZone)
+    }
+
+    /// Counted from the blocks' verdict classes.
+    init(verdicts: [Verdict], hasMovableZone: Bool) {
         var reasons: [String: Int] = [:]
-        for block in blocks {
-            switch Self.verdict(of: block) {
+        for verdict in verdicts {
+            switch verdict {
             case .wouldOffline: wouldOffline += 1
             case .notVerified: notVerified += 1
             case .busy(let reason):
@@ -50,7 +55,7 @@ struct VerdictSummary: Equatable, Sendable {
             case .notOnline: notOnline += 1
             }
         }
-        onlineBlocks = blocks.count - notOnline
+        onlineBlocks = verdicts.count - notOnline
         busyByReason = reasons.map { ReasonCount(reason: $0.key, blocks: $0.value) }
             .sorted { ($0.blocks, $1.reason) > ($1.blocks, $0.reason) }
         self.hasMovableZone = hasMovableZone

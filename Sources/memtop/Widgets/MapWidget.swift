@@ -16,6 +16,12 @@ struct MapWidget {
     var focused: Bool
     /// The verdict colour mode's block verdicts (needed in that mode only).
     var verdicts: VerdictColouring? = nil
+    /// The overview's layout when the caller has it already (it is the same for every frame
+    /// of a machine whose blocks keep their zones).
+    var overviewLayout: OverviewLayout? = nil
+    /// The tile of block `index` with this many half cells, when the caller keeps them
+    /// (`MapCache`); else computed from `source`.
+    var tile: ((_ index: Int, _ segmentsPerBlock: Int) -> BlockTile)? = nil
 
     func render(into buffer: inout Buffer, area: Rect, caps: TerminalCapabilities) {
         let title = zoom == .overview ? "map: whole machine" : "map: \(blocks[cursorBlock].id), every page"
@@ -27,7 +33,7 @@ struct MapWidget {
     // MARK: the whole machine
 
     func renderOverview(into buffer: inout Buffer, _ inside: Rect, caps: TerminalCapabilities) {
-        let layout = OverviewLayout(blocks: blocks, width: inside.width, height: inside.height)
+        let layout = overviewLayout ?? OverviewLayout(blocks: blocks, width: inside.width, height: inside.height)
         let geometry = source.geometry
         // The header explains the id styles with samples drawn in those very styles.
         var hx = buffer.set("\(blocks.count) blocks of \(ByteText.size(geometry.blockBytes)).  ids:", x: inside.x, y: inside.y,
@@ -42,11 +48,15 @@ struct MapWidget {
             hx = buffer.set(" ", x: hx, y: inside.y, clip: inside)
             hx = buffer.set(name, x: hx, y: inside.y, style: style, clip: inside)
         }
-        let visible = max(1, (inside.height - 1) / layout.rowLines)
-        let cursorRow = layout.positions[cursorBlock].row
-        let first = OverviewLayout.firstRow(cursorRow: cursorRow, visibleRows: visible)
-        let tiles = (mode == .verdict ? verdicts?.tiles(blocks, segmentsPerBlock: layout.segmentsPerBlock) : nil)
-            ?? mode.tiles(source, blocks: blocks, segmentsPerBlock: layout.segmentsPerBlock)
+        let visible = layout.visibleRows(height: inside.height)
+        // Only the blocks on screen are computed: a frame costs what it shows.
+        let shown = layout.shown(height: inside.height, cursor: cursorBlock)
+        let first = shown.rows.lowerBound
+        let segmentsPerBlock = layout.segmentsPerBlock
+        func tile(_ i: Int) -> BlockTile {
+            if mode == .verdict, let verdicts { return verdicts.tile(blocks, index: i, segmentsPerBlock: segmentsPerBlock) }
+            return self.tile?(i, segmentsPerBlock) ?? mode.tile(source, block: blocks[i], segmentsPerBlock: segmentsPerBlock)
+        }
         let states = mode.states
         let markBlocks = marks.map { m in (source: source.geometry.block(of: m.source).raw,
                                            target: m.target.map { source.geometry.block(of: $0).raw }) }
@@ -60,9 +70,10 @@ struct MapWidget {
             buffer.set(label.node.description, x: inside.x, y: top, style: .plain.bold(), clip: inside)
             buffer.set(label.zone, x: inside.x, y: top + 1, clip: Rect(x: inside.x, y: top + 1, width: OverviewLayout.labelWidth - 1, height: 1))
         }
-        for (i, tile) in tiles.enumerated() {
+        for i in shown.blocks {
             let position = layout.positions[i]
             guard let top = y(ofRow: position.row) else { continue }
+            let tile = tile(i)
             let x = inside.x + OverviewLayout.labelWidth + position.column * layout.tileWidth
             let id = String(tile.block.id.raw % 1000)
             let idText = String(repeating: " ", count: max(0, layout.tileCells - id.count)) + id

@@ -1,0 +1,126 @@
+import MemEngine
+
+/// What the map of a simulated machine computed per block, kept while the block is unchanged,
+/// so that a frame costs what is on screen and what changed since the last one, not the whole
+/// machine (issue 12: a 1 TiB machine at interactive speed).
+///
+/// Every entry carries the block's key when it was computed: the engine's change count of the
+/// block's pages and pageblocks (`Machine.changeCount`) and the block's state. An entry whose key
+/// still matches is exactly what a fresh computation gives, so a frame drawn without the cache
+/// (or with a stale one) looks the same; `MemtopApp.prepareFrame()` fills it before each frame.
+struct MapCache {
+    /// A block's change count and state: equal keys, equal pages, pageblocks and state.
+    struct Key: Equatable {
+        var changes: UInt32
+        var state: BlockState
+    }
+
+    /// The zones of a block's pageblocks (bits by `ZoneType.rawValue`) and its first page's zone.
+    struct Zones: Equatable {
+        var mask: UInt8
+        var first: ZoneType?
+    }
+
+    private var zones: [(key: Key, zones: Zones)?] = []
+    /// Tiles of the colour mode and half cells per block they were drawn for.
+    private var tileShape: (mode: ColourMode, segments: Int)?
+    private var tiles: [(key: Key, segments: [Int])?] = []
+    private var verdicts: [(key: Key, verdict: VerdictSummary.Verdict)?] = []
+    private var layout: (blocks: [BlockView], width: Int, height: Int, layout: OverviewLayout)?
+
+    static func key(_ m: Machine, _ index: Int) -> Key {
+        Key(changes: m.changeCount(BlockID(index)), state: m.blocks[index].state)
+    }
+
+    // MARK: blocks
+
+    static func zones(_ m: Machine, _ index: Int) -> Zones {
+        let range = m.pfnRange(of: BlockID(index))
+        var mask: UInt8 = 0
+        for pb in stride(from: range.lowerBound.raw, to: range.upperBound.raw, by: m.geometry.pagesPerPageblock) {
+            if let z = m.zoneType(PFN(pb)) { mask |= 1 << z.rawValue }
+        }
+        return Zones(mask: mask, first: m.zoneType(range.lowerBound))
+    }
+
+    /// Every block as the map draws it (`SimulatedMemory.blockViews`).
+    func blockViews(_ m: Machine) -> [BlockView] {
+        var previousZone: ZoneType?
+        return m.blocks.indices.map { i in
+            let block = m.blocks[i]
+            let z = zones[safe: i].flatMap { $0 }.flatMap { $0.key == Self.key(m, i) ? $0.zones : nil } ?? Self.zones(m, i)
+            let lowest = z.mask == 0 ? nil : ZoneType(rawValue: z.mask.trailingZeroBitCount)
+            // An offline block has no zone any more; it stays drawn among its neighbours.
+            let zone = z.first ?? lowest ?? previousZone
+            previousZone = zone
+            // An imported machine shows its blocks' real ids and pfns (`AddressMap`).
+            return BlockView(id: BlockID(m.addresses.block(block.id.raw)), node: block.node, zone: zone,
+                             multizone: z.mask.nonzeroBitCount > 1, state: block.state,
+                             pfns: m.addresses.viewRange(m.pfnRange(of: block.id)))
+        }
+    }
+
+    /// The overview's layout for `blocks` in a map `width` x `height` inside its border.
+    func overviewLayout(blocks: [BlockView], width: Int, height: Int) -> OverviewLayout {
+        if let layout, layout.width == width, layout.height == height, layout.blocks == blocks { return layout.layout }
+        return OverviewLayout(blocks: blocks, width: width, height: height)
+    }
+
+    // MARK: colours
+
+    /// Block `index`'s overview tile in `mode` (not the verdict mode, whose tiles are verdicts).
+    func tile(_ m: Machine, blocks: [BlockView], index: Int, mode: ColourMode, segments: Int) -> BlockTile {
+        if let shape = tileShape, shape.mode == mode, shape.segments == segments,
+           let entry = tiles[safe: index] ?? nil, entry.key == Self.key(m, index) {
+            return BlockTile(block: blocks[index], segments: entry.segments)
+        }
+        return mode.tile(SimulatedMemory(machine: m), block: blocks[index], segmentsPerBlock: segments)
+    }
+
+    /// Block `index`'s what-if offline verdict class.
+    func verdict(_ m: Machine, index: Int) -> VerdictSummary.Verdict {
+        if let entry = verdicts[safe: index] ?? nil, entry.key == Self.key(m, index) { return entry.verdict }
+        return SimInspector(machine: m).verdict(ofBlock: index)
+    }
+
+    // MARK: filling
+
+    /// Brings the entries a frame of the map needs up to date: every block's zones (and, in the
+    /// verdict mode, verdict), the layout, and the tiles of the blocks on screen. Only blocks
+    /// whose key changed are computed again.
+    mutating func refresh(_ m: Machine, mode: ColourMode, zoom: Zoom, mapInside: Rect, cursorBlock: Int) {
+        let count = m.blocks.count
+        if zones.count != count {
+            zones = Array(repeating: nil, count: count)
+            tiles = Array(repeating: nil, count: count)
+            verdicts = Array(repeating: nil, count: count)
+        }
+        var keys: [Key] = []
+        keys.reserveCapacity(count)
+        for i in 0..<count {
+            let key = Self.key(m, i)
+            keys.append(key)
+            if zones[i]?.key != key { zones[i] = (key, Self.zones(m, i)) }
+        }
+        if mode == .verdict {
+            let inspector = SimInspector(machine: m)
+            for i in 0..<count where verdicts[i]?.key != keys[i] {
+                verdicts[i] = (keys[i], inspector.verdict(ofBlock: i))
+            }
+        }
+        guard zoom == .overview else { return }
+        let blocks = blockViews(m)
+        let overview = overviewLayout(blocks: blocks, width: mapInside.width, height: mapInside.height)
+        layout = (blocks, mapInside.width, mapInside.height, overview)
+        guard mode != .verdict else { return }
+        let segments = overview.segmentsPerBlock
+        if tileShape.map({ $0.mode != mode || $0.segments != segments }) ?? true {
+            tiles = Array(repeating: nil, count: count)
+            tileShape = (mode, segments)
+        }
+        let source = SimulatedMemory(machine: m)
+        for i in overview.shown(height: mapInside.height, cursor: cursorBlock).blocks where tiles[i]?.key != keys[i] {
+            tiles[i] = (keys[i], mode.tile(source, block: blocks[i], segmentsPerBlock: segments).segments)
+        }
+    }
+}
