@@ -87,7 +87,7 @@ struct ScenarioTests {
         let fixed = try memtop(["offline", "--scenario", "swapin-unmapped"])
         #expect(fixed.status == 0)
         #expect(fixed.stdout.contains("swap-cache folio not yet mapped (swap-in in flight): no rmap, nothing to unmap"))
-        #expect(fixed.stdout.contains("result: offlined memory52"))
+        #expect(fixed.stdout.contains("result: offlined memory121"))
     }
 
     @Test("the node hot-remove's last block clears N_MEMORY and stops kswapd and kcompactd")

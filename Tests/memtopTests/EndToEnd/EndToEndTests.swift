@@ -95,12 +95,12 @@ struct EndToEndTests {
     func swapinPanic() throws {
         let tmux = try Self.start("sim --scenario swapin-unmapped --without swapin-unmapped-skip", cols: 120, rows: 40)
         defer { tmux.kill() }
-        try tmux.waitFor("inspector: memory52")
+        try tmux.waitFor("inspector: memory121")
         try tmux.sendKeys("o", "Space")
         try tmux.waitFor("kernel crash", timeout: .seconds(20), joined: true)
         let pane = try tmux.waitFor("dmesg: alert: BUG", joined: true)
         #expect(pane.contains("try_to_unmap()"))
-        #expect(pane.contains("memory52 online") || pane.contains("why it failed"))
+        #expect(pane.contains("memory121 online") || pane.contains("why it failed"))
     }
 
     @Test("--scenario node-hot-remove: X offlines every block of node 1; the last one ends it")
