@@ -4,7 +4,10 @@
 //   swift build -c release --product offline-profile
 //   valgrind --tool=callgrind --toggle-collect='*runOperation*' .build/release/offline-profile
 //
-// `--no-workload` switches the workload off during the offline; `--list` prints every block's
+// `--no-workload` switches the workload off during the offline; `--repeat N` offlines the same
+// block N times (a fresh boot each) and prints the median; `--trace text|json` records only
+// hot-plug events and formats them after every step as `memtop offline [--json]` does;
+// `--list` prints every block's
 // use first; `--memory-gib N`, `--movable-percent P`, `--workload idle|light|heavy` and
 // `--thp always|never` (default never, as Bench.offline) change the machine.
 import BenchSupport
@@ -29,18 +32,34 @@ if args.contains("--list") {
     }
 }
 guard let pick = Bench.halfUsedMovableBlock(in: m) else { fatalError("no offlinable ZONE_MOVABLE block") }
-m.workloadEnabled = workload
-let cpu0 = Bench.cpuNanoseconds()
-do {
-    try m.startOffline([pick.block])
-} catch {
-    fatalError("\(error)")
+let trace = option("--trace").flatMap { TraceFormat(rawValue: $0) }
+let repeats = max(1, option("--repeat").flatMap { Int($0) } ?? 1)
+var times: [Int] = []
+var traced = 0
+for i in 0..<repeats {
+    // A fresh boot each time (the same seed gives the same machine): a copy of one booted
+    // machine would pay for copying its page arrays inside the measurement.
+    if i > 0 { m = Bench.boot(config) }
+    m.workloadEnabled = workload
+    // As `memtop offline`: hot-plug events only, drained and formatted after every step.
+    if trace != nil { m.eventFilter = [.hotplug] }
+    let cpu0 = Bench.cpuNanoseconds()
+    do {
+        try m.startOffline([pick.block])
+    } catch {
+        fatalError("\(error)")
+    }
+    if let trace {
+        traced = Bench.runTracing(&m, format: trace)
+    } else {
+        m.runOperation()
+    }
+    times.append(Bench.cpuNanoseconds() - cpu0)
 }
-m.runOperation()
-let cpu1 = Bench.cpuNanoseconds()
 let op = m.operation
 print("\(pick.block): \(pick.used) of \(m.geometry.pagesPerBlock) pages used (\(pick.lru) on the LRU), workload \(workload ? "on" : "off")")
 print("result: \(op?.result?.outcome.rawValue ?? "none") \(op?.result?.errno ?? "") migrated \(op?.migrated ?? 0) "
-      + "retries \(op?.retries ?? 0) ticks \(op?.ticks ?? 0)")
-let ms = Double(cpu1 - cpu0) / 1e6
-print("CPU: \(ms) ms per offline, \(Double(cpu1 - cpu0) / Double(max(1, op?.migrated ?? 1))) ns per migrated page")
+      + "retries \(op?.retries ?? 0) ticks \(op?.ticks ?? 0)" + (traced > 0 ? " trace \(traced) bytes" : ""))
+let median = times.sorted()[times.count / 2]
+let ms = Double(median) / 1e6
+print("CPU: \(ms) ms per offline (median of \(repeats)), \(Double(median) / Double(max(1, op?.migrated ?? 1))) ns per migrated page")

@@ -58,8 +58,9 @@ extension Machine {
                                       eachStep: (([Event]) -> Void)? = nil) {
         let start = tick
         // No copy of the operation may live across step(): it would share the operation's
-        // arrays and make every append copy them.
-        while operation?.isFinished == false {
+        // arrays and make every append copy them. `operation?.isFinished` (a computed
+        // property) copied the whole operation on every step; these read stored fields only.
+        while operation != nil && operation?.result == nil {
             if operation?.signalPending == false {
                 if tick - start >= maxTicks {
                     cancelOperation()
