@@ -12,10 +12,12 @@ struct LiveReader {
     let source: LiveSource
     /// The text files read on every refresh, kept open.
     let files = OpenFiles()
-    /// kpageflags entries a periodic refresh reads for the overview: 4 blocks of 128 MiB, about
-    /// 25 ms of CPU on the 2-core x86_64 VM this was measured on, 1% of a core at the default
-    /// 2 s. A machine bigger than that is refreshed a part at a time, round robin.
-    static let refreshBudget = 1 << 17
+    /// kpageflags entries a periodic refresh reads for the overview: 2 blocks of 128 MiB. The
+    /// kernel's side of reading kpageflags and kpagecount is most of an idle `memtop live`'s
+    /// CPU (about 0.4% of a core per 128 MiB block each 2 s on the 2-core x86_64 VM this was
+    /// measured on); with 2 blocks an idle refresh stays under 2% of a core. A machine bigger
+    /// than that is refreshed a part at a time, round robin (`r` reads everything at once).
+    static let refreshBudget = 1 << 16
 
     /// Reads every block, and every page of `zoomBlock`.
     func readAll(zoomBlock: Int? = nil) -> LiveMemory {
@@ -24,11 +26,18 @@ struct LiveReader {
         return memory
     }
 
-    /// Reads the text files again, then the kinds, verdicts and censuses of `blocks` (indices,
-    /// kept from before for the others) and every page of `zoomBlock`.
-    func refresh(_ memory: inout LiveMemory, blocks: [Int], zoomBlock: Int?, rereadText: Bool = true) {
+    /// /proc/pagetypeinfo is read again every this many periodic refreshes (10 s at the
+    /// default 2 s): costly for the kernel to show, and slow to change.
+    static let pageTypesEvery = 5
+
+    /// Reads the text files again (/proc/pagetypeinfo only with `pageTypes`), then the kinds,
+    /// verdicts and censuses of `blocks` (indices, kept from before for the others) and every
+    /// page of `zoomBlock`.
+    func refresh(_ memory: inout LiveMemory, blocks: [Int], zoomBlock: Int?, rereadText: Bool = true,
+                 pageTypes: Bool = true) {
         if rereadText {
-            let fresh = Self.layout(LiveSnapshot.read(from: source, files: files, previous: memory.snapshot))
+            let fresh = Self.layout(LiveSnapshot.read(from: source, files: files, previous: memory.snapshot,
+                                                      pageTypes: pageTypes))
             if fresh.blockViews.map(\.id) == memory.blockViews.map(\.id) && fresh.geometry == memory.geometry {
                 memory.snapshot = fresh.snapshot
                 memory.blockViews = fresh.blockViews
