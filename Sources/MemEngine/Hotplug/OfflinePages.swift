@@ -60,7 +60,7 @@ extension Machine {
         // No copy of the operation may live across step(): it would share the operation's
         // arrays and make every append copy them. `operation?.isFinished` (a computed
         // property) copied the whole operation on every step; these read stored fields only.
-        while operation != nil && operation?.result == nil {
+        while hasOperation && operation?.result == nil {
             if operation?.signalPending == false {
                 if tick - start >= maxTicks {
                     cancelOperation()
@@ -74,6 +74,11 @@ extension Machine {
             if let eachStep { eachStep(drainEvents()) }
         }
     }
+
+    /// Whether an operation is in flight (finished or not). `operation != nil` compared two
+    /// optional operations with `HotplugOperation`'s `==`, copying the operation twice a step;
+    /// this reads one stored field.
+    var hasOperation: Bool { operation?.cpu != nil }
 
     /// Advances until the phase changes or the operation ends (the N key).
     public mutating func stepPhase() {

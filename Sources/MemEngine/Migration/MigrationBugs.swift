@@ -45,7 +45,7 @@ extension Machine {
 
     /// A content token that went round inside the range three times: the endless loop.
     func detectMigrationLoop() -> [Int]? {
-        guard operation != nil, !config.has(.isolateFreedPagesASAP) else { return nil }
+        guard hasOperation, !config.has(.isolateFreedPagesASAP) else { return nil }
         let range = opRange()
         for key in migrateLists.moves.keys.sorted() {
             guard let path = migrateLists.moves[key] else { continue }
