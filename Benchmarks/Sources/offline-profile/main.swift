@@ -7,7 +7,7 @@
 // `--no-workload` switches the workload off during the offline; `--repeat N` offlines the same
 // block N times (a fresh boot each) and prints the median; `--trace text|json` records only
 // hot-plug events and formats them after every step as `memtop offline [--json]` does;
-// `--list` prints every block's
+// `--no-events` records no events; `--list` prints every block's
 // use first; `--memory-gib N`, `--movable-percent P`, `--workload idle|light|heavy` and
 // `--thp always|never` (default never, as Bench.offline) change the machine.
 import BenchSupport
@@ -43,6 +43,8 @@ for i in 0..<repeats {
     m.workloadEnabled = workload
     // As `memtop offline`: hot-plug events only, drained and formatted after every step.
     if trace != nil { m.eventFilter = [.hotplug] }
+    // `--no-events`: nothing recorded, to see what the event log itself costs.
+    if args.contains("--no-events") { m.eventFilter = [] }
     let cpu0 = Bench.cpuNanoseconds()
     do {
         try m.startOffline([pick.block])

@@ -49,9 +49,9 @@ extension Event {
             out += " order "
             out += String(order)
         }
-        if let detail {
+        if let recordedDetail {
             out += fn == "printk" ? "\n          dmesg: " : ": "
-            out += detail
+            recordedDetail.append(to: &out)
         }
     }
 

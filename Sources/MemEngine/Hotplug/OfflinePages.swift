@@ -118,7 +118,7 @@ extension Machine {
     mutating func message(_ text: String, level: KernelLogLevel = .warning) {
         let line = "\(level.rawValue): \(text)"
         operation?.messages.append(line)
-        emit(.hotplug, "printk", block: operation?.block?.raw, detail: line)
+        emit(.hotplug, "printk", block: operation?.block?.raw, detail: EventDetail(line))
     }
 
     /// `dump_page()`: what it prints about a page at KERN_WARNING.
@@ -330,7 +330,7 @@ extension Machine {
     mutating func noteStall(_ why: String) {
         guard operation?.stall == nil else { return }
         operation?.stall = why
-        emit(.hotplug, "no progress", block: operation?.block?.raw, detail: why + "; cancel to back off")
+        emit(.hotplug, "no progress", block: operation?.block?.raw, detail: "\(why); cancel to back off")
     }
 
     // MARK: success

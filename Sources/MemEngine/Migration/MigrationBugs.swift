@@ -4,7 +4,7 @@ extension Machine {
     /// A crash the kernel would have had: report it, put everything back so the machine stays
     /// usable, and end the operation as failed.
     mutating func kernelBug(_ src: Int, _ text: String) {
-        emit(.hotplug, "BUG", block: operation?.block?.raw, pfn: src, detail: text)
+        emit(.hotplug, "BUG", block: operation?.block?.raw, pfn: src, detail: EventDetail(text))
         message(text)
         putBackAll()
         failIsolated(errno: nil, reason: text, kernelBug: true)
@@ -58,7 +58,7 @@ extension Machine {
     mutating func reportLoop(_ path: [Int]) {
         let text = "endless loop: the same content migrated " + path.map { PFN($0).description }.joined(separator: " -> ")
             + ": each freed source page went to cpu\(operation?.cpu.raw ?? 0)'s per-cpu list as Movable and came back as the next migration target inside the range being offlined (no isolate-freed-pages-asap)"
-        emit(.hotplug, "no progress", block: operation?.block?.raw, pfn: path.first, toPFN: path.last, detail: text)
+        emit(.hotplug, "no progress", block: operation?.block?.raw, pfn: path.first, toPFN: path.last, detail: EventDetail(text))
         message(text)
         putBackAll()
         operation?.stall = text
