@@ -14,8 +14,11 @@ import MemEngine
 let migratedPages = BenchmarkMetric.custom("pages migrated", polarity: .prefersSmaller, useScalingFactor: false)
 let usedPages = BenchmarkMetric.custom("pages in use before", polarity: .prefersSmaller, useScalingFactor: false)
 
+/// Bytes of trace the last measured offline printed (the trace variants).
+let traceBytes = BenchmarkMetric.custom("trace bytes", polarity: .prefersSmaller, useScalingFactor: false)
+
 func offlineBenchmark(_ benchmark: Benchmark, workload: Bool, config: MachineConfig = Bench.offline,
-                      largestExits: Bool = false) {
+                      largestExits: Bool = false, trace: TraceFormat? = nil) {
     var m = Bench.boot(config)
     guard let pick = Bench.halfUsedMovableBlock(in: m) else {
         benchmark.error("no offlinable ZONE_MOVABLE block on the benchmark machine")
@@ -33,7 +36,9 @@ func offlineBenchmark(_ benchmark: Benchmark, workload: Bool, config: MachineCon
     // The process that maps the most memory exits as the offline starts, as the workload's
     // long-lived processes end (Workload/ExitMmap.swift: a page table a tick).
     if largestExits, let pid = m.largestProcess { m.startExit(pid: pid) }
-    m.runOperation()
+    // With a trace, as `memtop offline [--json]`: every step's events formatted into a buffer.
+    let bytes = trace.map { Bench.runTracing(&m, format: $0) }
+    if trace == nil { m.runOperation() }
     benchmark.stopMeasurement()
     guard let op = m.operation, op.result?.outcome == .offlined else {
         benchmark.error("\(pick.block) did not go offline: \(String(describing: m.operation?.result))")
@@ -41,6 +46,7 @@ func offlineBenchmark(_ benchmark: Benchmark, workload: Bool, config: MachineCon
     }
     benchmark.measurement(migratedPages, op.migrated)
     benchmark.measurement(usedPages, pick.used)
+    if let bytes { benchmark.measurement(traceBytes, bytes) }
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -63,5 +69,11 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Offline 128 MiB block, half used, THP, workload off",
               configuration: .init(metrics: metrics, timeUnits: .milliseconds)) { benchmark in
         offlineBenchmark(benchmark, workload: false, config: Bench.offlineTHP)
+    }
+    for format in TraceFormat.allCases {
+        Benchmark("Offline 128 MiB block, half used, workload off, \(format) trace",
+                  configuration: .init(metrics: metrics + [traceBytes], timeUnits: .milliseconds)) { benchmark in
+            offlineBenchmark(benchmark, workload: false, trace: format)
+        }
     }
 }

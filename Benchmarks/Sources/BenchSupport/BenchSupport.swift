@@ -83,6 +83,26 @@ public enum Bench {
         return best
     }
 
+    /// Runs the operation in flight to its end as `memtop offline --json` (or without) does:
+    /// the events drained after every step and formatted into one reusable buffer, emptied
+    /// (instead of written) past 64 KiB. Returns the bytes of trace produced.
+    public static func runTracing(_ m: inout Machine, format: TraceFormat) -> Int {
+        var out = ""
+        out.reserveCapacity(1 << 17)
+        var bytes = 0
+        m.runOperation(eachStep: { events in
+            for e in events {
+                e.appendTraceLine(format, to: &out)
+                out += "\n"
+            }
+            if out.utf8.count > 1 << 16 {
+                bytes += out.utf8.count
+                out.removeAll(keepingCapacity: true)
+            }
+        })
+        return bytes + out.utf8.count
+    }
+
     /// CPU time this process has used, in nanoseconds (`CLOCK_PROCESS_CPUTIME_ID`).
     public static func cpuNanoseconds() -> Int {
         var ts = timespec()

@@ -4,7 +4,10 @@
 //   swift build -c release --product offline-profile
 //   valgrind --tool=callgrind --toggle-collect='*runOperation*' .build/release/offline-profile
 //
-// `--no-workload` switches the workload off during the offline; `--list` prints every block's
+// `--no-workload` switches the workload off during the offline; `--repeat N` offlines the same
+// block N times (a fresh boot each) and prints the median; `--trace text|json` records only
+// hot-plug events and formats them after every step as `memtop offline [--json]` does;
+// `--no-events` records no events; `--list` prints every block's
 // use first; `--memory-gib N`, `--movable-percent P`, `--workload idle|light|heavy` and
 // `--thp always|never` (default never, as Bench.offline) change the machine; `--exit-largest`
 // lets the process that maps the most memory exit as the offline starts (the workload's exit,
@@ -31,18 +34,36 @@ if args.contains("--list") {
     }
 }
 guard let pick = Bench.halfUsedMovableBlock(in: m) else { fatalError("no offlinable ZONE_MOVABLE block") }
-m.workloadEnabled = workload
+let trace = option("--trace").flatMap { TraceFormat(rawValue: $0) }
+let repeats = max(1, option("--repeat").flatMap { Int($0) } ?? 1)
 let exitLargest = args.contains("--exit-largest")
-let exiting = exitLargest ? m.largestProcess : nil
-let cpu0 = Bench.cpuNanoseconds()
-do {
-    try m.startOffline([pick.block])
-} catch {
-    fatalError("\(error)")
+var times: [Int] = []
+var traced = 0
+var exiting: Int? = nil
+for i in 0..<repeats {
+    // A fresh boot each time (the same seed gives the same machine): a copy of one booted
+    // machine would pay for copying its page arrays inside the measurement.
+    if i > 0 { m = Bench.boot(config) }
+    m.workloadEnabled = workload
+    exiting = exitLargest ? m.largestProcess : nil
+    // As `memtop offline`: hot-plug events only, drained and formatted after every step.
+    if trace != nil { m.eventFilter = [.hotplug] }
+    // `--no-events`: nothing recorded, to see what the event log itself costs.
+    if args.contains("--no-events") { m.eventFilter = [] }
+    let cpu0 = Bench.cpuNanoseconds()
+    do {
+        try m.startOffline([pick.block])
+    } catch {
+        fatalError("\(error)")
+    }
+    if let pid = exiting { m.startExit(pid: pid) }
+    if let trace {
+        traced = Bench.runTracing(&m, format: trace)
+    } else {
+        m.runOperation()
+    }
+    times.append(Bench.cpuNanoseconds() - cpu0)
 }
-if let pid = exiting { m.startExit(pid: pid) }
-m.runOperation()
-let cpu1 = Bench.cpuNanoseconds()
 if let pid = exiting {
     print("pid \(pid), the largest process, exiting since the offline started: "
           + (m.isExiting(pid: pid) ? "still unmapping" : "gone") + " when it ended")
@@ -50,9 +71,10 @@ if let pid = exiting {
 let op = m.operation
 print("\(pick.block): \(pick.used) of \(m.geometry.pagesPerBlock) pages used (\(pick.lru) on the LRU), workload \(workload ? "on" : "off")")
 print("result: \(op?.result?.outcome.rawValue ?? "none") \(op?.result?.errno ?? "") migrated \(op?.migrated ?? 0) "
-      + "retries \(op?.retries ?? 0) ticks \(op?.ticks ?? 0)")
+      + "retries \(op?.retries ?? 0) ticks \(op?.ticks ?? 0)" + (traced > 0 ? " trace \(traced) bytes" : ""))
 let v = m.vmstat
 print("THP moved whole \(op?.thpMigrated ?? 0), split \(op?.thpSplit ?? 0); direct compaction: compact_stall \(v.compactStall), "
       + "success \(v.compactSuccess), pages moved \(v.compactMigrated), scanned \(v.compactMigrateScanned) to migrate, \(v.compactFreeScanned) free")
-let ms = Double(cpu1 - cpu0) / 1e6
-print("CPU: \(ms) ms per offline, \(Double(cpu1 - cpu0) / Double(max(1, op?.migrated ?? 1))) ns per migrated page")
+let median = times.sorted()[times.count / 2]
+let ms = Double(median) / 1e6
+print("CPU: \(ms) ms per offline (median of \(repeats)), \(Double(median) / Double(max(1, op?.migrated ?? 1))) ns per migrated page")

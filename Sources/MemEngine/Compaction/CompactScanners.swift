@@ -348,8 +348,8 @@ extension Machine {
         vmstat.compactMigrated += moved
         if moved + failed > 0 || !ok {
             emit(.hotplug, "mm_compaction_migratepages", block: operation?.block?.raw, pfn: list.first, order: cc.order,
-                 detail: "migrate_pages(\(cc.mode.rawValue), MR_COMPACTION): \(moved) moved, \(failed) failed"
-                    + (ok ? "" : ", -ENOMEM: the free scanner found no more free pages"))
+                 detail: EventDetail("migrate_pages(\(cc.mode.rawValue), MR_COMPACTION): \(moved) moved, \(failed) failed"
+                    + (ok ? "" : ", -ENOMEM: the free scanner found no more free pages")))
         }
         return ok
     }

@@ -43,9 +43,9 @@ extension Machine {
         let suitable = compactionSuitable(zone: z, order: order)
         guard suitable == .success else {
             emit(.hotplug, "compaction_suitable", block: b, order: order,
-                 detail: "\(zoneLabel(z)): \(suitable)" + (suitable == .skipped
+                 detail: EventDetail("\(zoneLabel(z)): \(suitable)" + (suitable == .skipped
                     ? " (free pages not above the low watermark + 2<<order)"
-                    : " (fragmentation index \(fragmentationIndex(zone: z, order: order)): short of memory, not fragmented)"))
+                    : " (fragmentation index \(fragmentationIndex(zone: z, order: order)): short of memory, not fragmented)")))
             return suitable
         }
         if compaction.zones[z].blockskipFlush { resetIsolationSuitable(zone: z) }
@@ -96,9 +96,9 @@ extension Machine {
         vmstat.compactMigrateScanned += cc.migrateScanned
         vmstat.compactFreeScanned += cc.freeScanned
         emit(.hotplug, "compact_zone", block: b, pfn: cc.migratePFN, toPFN: cc.freePFN, order: order,
-             detail: "\(zoneLabel(z)) \(outcome): \(cc.migrated) page\(cc.migrated == 1 ? "" : "s") moved toward the zone's end"
+             detail: EventDetail("\(zoneLabel(z)) \(outcome): \(cc.migrated) page\(cc.migrated == 1 ? "" : "s") moved toward the zone's end"
                 + (cc.failed > 0 ? ", \(cc.failed) failed" : "")
-                + ", scanned \(cc.migrateScanned) to migrate and \(cc.freeScanned) for free pages")
+                + ", scanned \(cc.migrateScanned) to migrate and \(cc.freeScanned) for free pages"))
         return outcome
     }
 

@@ -8,21 +8,34 @@ public struct Event: Codable, Equatable, Sendable, CustomStringConvertible {
     public var pfn: Int?
     public var toPFN: Int?
     public var order: Int?
-    public var detail: String?
+    /// The detail as recorded: its text is joined when read (`detail`).
+    public var recordedDetail: EventDetail?
+
+    /// What happened, in words (nil when the function's name says it all).
+    public var detail: String? {
+        get { recordedDetail?.description }
+        set { recordedDetail = newValue.map { EventDetail($0) } }
+    }
 
     public init(tick: Int, fn: String, block: Int? = nil, pfn: Int? = nil, toPFN: Int? = nil,
                 order: Int? = nil, detail: String? = nil) {
+        self.init(tick: tick, fn: fn, block: block, pfn: pfn, toPFN: toPFN, order: order,
+                  recordedDetail: detail.map { EventDetail($0) })
+    }
+
+    public init(tick: Int, fn: String, block: Int? = nil, pfn: Int? = nil, toPFN: Int? = nil,
+                order: Int? = nil, recordedDetail: EventDetail?) {
         self.tick = tick
         self.fn = fn
         self.block = block
         self.pfn = pfn
         self.toPFN = toPFN
         self.order = order
-        self.detail = detail
+        self.recordedDetail = recordedDetail
     }
 
     enum CodingKeys: String, CodingKey {
-        case tick, fn, block, pfn, toPFN = "to_pfn", order, detail
+        case tick, fn, block, pfn, toPFN = "to_pfn", order, recordedDetail = "detail"
     }
 
     public var description: String {

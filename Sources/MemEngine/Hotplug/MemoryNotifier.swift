@@ -29,7 +29,7 @@ extension Machine {
     /// to /sys/kernel/debug/notifier-error-inject/memory/actions/<ACTION>/error sets); it
     /// prints "Injecting error (-12) to MEM_GOING_ONLINE" at KERN_INFO when it fires.
     mutating func memoryNotify(_ action: MemoryNotifyAction, block: Int) -> NotifierErrno? {
-        emit(.hotplug, "memory_notify", block: block, detail: action.rawValue)
+        emit(.hotplug, "memory_notify", block: block, detail: EventDetail(action.rawValue))
         guard let error = notifierErrorInject[action] else { return nil }
         message("Injecting error (\(error.value)) to \(action.rawValue)", level: .info)
         return error

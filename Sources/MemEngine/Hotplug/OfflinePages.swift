@@ -58,8 +58,9 @@ extension Machine {
                                       eachStep: (([Event]) -> Void)? = nil) {
         let start = tick
         // No copy of the operation may live across step(): it would share the operation's
-        // arrays and make every append copy them.
-        while operation?.isFinished == false {
+        // arrays and make every append copy them. `operation?.isFinished` (a computed
+        // property) copied the whole operation on every step; these read stored fields only.
+        while hasOperation && operation?.result == nil {
             if operation?.signalPending == false {
                 if tick - start >= maxTicks {
                     cancelOperation()
@@ -73,6 +74,11 @@ extension Machine {
             if let eachStep { eachStep(drainEvents()) }
         }
     }
+
+    /// Whether an operation is in flight (finished or not). `operation != nil` compared two
+    /// optional operations with `HotplugOperation`'s `==`, copying the operation twice a step;
+    /// this reads one stored field.
+    var hasOperation: Bool { operation?.cpu != nil }
 
     /// Advances until the phase changes or the operation ends (the N key).
     public mutating func stepPhase() {
@@ -112,7 +118,7 @@ extension Machine {
     mutating func message(_ text: String, level: KernelLogLevel = .warning) {
         let line = "\(level.rawValue): \(text)"
         operation?.messages.append(line)
-        emit(.hotplug, "printk", block: operation?.block?.raw, detail: line)
+        emit(.hotplug, "printk", block: operation?.block?.raw, detail: EventDetail(line))
     }
 
     /// `dump_page()`: what it prints about a page at KERN_WARNING.
@@ -327,7 +333,7 @@ extension Machine {
     mutating func noteStall(_ why: String) {
         guard operation?.stall == nil else { return }
         operation?.stall = why
-        emit(.hotplug, "no progress", block: operation?.block?.raw, detail: why + "; cancel to back off")
+        emit(.hotplug, "no progress", block: operation?.block?.raw, detail: "\(why); cancel to back off")
     }
 
     // MARK: success

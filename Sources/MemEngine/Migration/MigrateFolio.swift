@@ -104,8 +104,7 @@ extension Machine {
             }
             pages.mapcount[src] = 0
             emit(.hotplug, "try_to_migrate", block: b, pfn: src,
-                 detail: "pid \(pid): " + (nr == 1 ? "pte -> migration entry" : "its PMD (\(nr) pages) -> one PMD migration entry")
-                    + (sync ? "" : ", TLB flush batched"))
+                 detail: "pid \(pid): \(nr == 1 ? "pte -> migration entry" : "its PMD (\(nr) pages) -> one PMD migration entry")\(sync ? "" : ", TLB flush batched")")
         }
         migrateLists.unmapped.append(UnmappedFolio(src: UInt32(src), dst: UInt32(dst), wasMapped: kind == .anon && mapped,
                                                    heldAnonVMA: heldAnonVMA))
@@ -117,7 +116,7 @@ extension Machine {
         operation?.lastFailureReason = reason
         operation?.lastFailurePFN = src
         migrateLists.again.append(UInt32(src))
-        emit(.hotplug, "migrate_folio_unmap", block: operation?.block?.raw, pfn: src, detail: "-EAGAIN: " + reason)
+        emit(.hotplug, "migrate_folio_unmap", block: operation?.block?.raw, pfn: src, detail: "-EAGAIN: \(reason)")
         return true
     }
 
@@ -175,7 +174,7 @@ extension Machine {
                 if restored > 0 { pages.mapcount[dst] = 1 }
                 operation?.anonPagesRemapped += restored
                 emit(.hotplug, "remove_migration_ptes", block: b, pfn: src, toPFN: dst,
-                     detail: "pid \(pid): " + (nr == 1 ? "pte" : "PMD (\(restored) pages)") + " -> new folio")
+                     detail: "pid \(pid): \(nr == 1 ? "pte" : "PMD (\(restored) pages)") -> new folio")
             } else if u.wasMapped {
                 emit(.hotplug, "remove_migration_ptes", block: b, pfn: src, toPFN: dst, detail: "pid \(pid) exited: no pte left")
             }

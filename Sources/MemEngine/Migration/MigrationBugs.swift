@@ -4,7 +4,7 @@ extension Machine {
     /// A crash the kernel would have had: report it, put everything back so the machine stays
     /// usable, and end the operation as failed.
     mutating func kernelBug(_ src: Int, _ text: String) {
-        emit(.hotplug, "BUG", block: operation?.block?.raw, pfn: src, detail: text)
+        emit(.hotplug, "BUG", block: operation?.block?.raw, pfn: src, detail: EventDetail(text))
         // An oops is printed at KERN_ALERT; the task writing 'state' dies in it.
         message(text, level: .alert)
         putBackAll()
@@ -46,7 +46,7 @@ extension Machine {
 
     /// A content token that went round inside the range three times: the endless loop.
     func detectMigrationLoop() -> [Int]? {
-        guard operation != nil, !config.has(.isolateFreedPagesASAP) else { return nil }
+        guard hasOperation, !config.has(.isolateFreedPagesASAP) else { return nil }
         let range = opRange()
         for key in migrateLists.moves.keys.sorted() {
             guard let path = migrateLists.moves[key] else { continue }
@@ -61,7 +61,7 @@ extension Machine {
             + ": each freed source page went to cpu\(operation?.cpu.raw ?? 0)'s per-cpu list as Movable and came back as the next migration target inside the range being offlined (no isolate-freed-pages-asap)"
         // memtop's own finding, not a kernel message: an event, not a printk. The kernel just
         // loops until a signal, and then prints its own reason, "signal backoff".
-        emit(.hotplug, "no progress", block: operation?.block?.raw, pfn: path.first, toPFN: path.last, detail: text)
+        emit(.hotplug, "no progress", block: operation?.block?.raw, pfn: path.first, toPFN: path.last, detail: EventDetail(text))
         putBackAll()
         operation?.stall = text
         failIsolated(errno: "EINTR", reason: "signal backoff")

@@ -54,7 +54,7 @@ extension Machine {
     /// The log's slots, plus the detail strings too long to live inline (over 15 UTF-8 bytes).
     /// Function names are string literals, which live in the binary.
     private var eventBytes: Int {
-        heapBytes(events) + events.reduce(0) { $0 + ($1.detail.map(stringHeapBytes) ?? 0) }
+        heapBytes(events) + events.reduce(0) { $0 + ($1.recordedDetail?.heapBytes ?? 0) }
     }
 
     private var operationBytes: Int {

@@ -24,8 +24,7 @@ extension Machine {
         processes[pid].exitCursor = 0
         guard zapSlice(pid: pid) else {
             exitingPIDs.append(pid)
-            emit(.workload, "exit_mmap", detail: "pid \(pid): unmapping \(processes[pid].ptes.count) pages, "
-                 + "\(exitZapPTEsPerTick) a tick")
+            emit(.workload, "exit_mmap", detail: "pid \(pid): unmapping \(processes[pid].ptes.count) pages, \(exitZapPTEsPerTick) a tick")
             return
         }
     }

@@ -30,7 +30,7 @@ extension Machine {
         tick += 1
         completeIO()
         if workloadEnabled { runWorkload() }
-        if operation != nil { stepOperation() }
+        if hasOperation { stepOperation() }
     }
 
     /// Runs the workload for one tick without touching the operation (used between phases).

@@ -112,7 +112,8 @@ struct LiveApp: TerminalApp, MapNavigating {
         let perRefresh = max(1, LiveReader.refreshBudget / max(1, memory.geometry.pagesPerBlock))
         let part = (0..<min(count, perRefresh)).map { (refreshNext + $0) % count }
         refreshNext = (refreshNext + part.count) % count
-        reader.refresh(&memory, blocks: part, zoomBlock: zoom == .block ? cursorBlock : nil)
+        reader.refresh(&memory, blocks: part, zoomBlock: zoom == .block ? cursorBlock : nil,
+                       pageTypes: refreshes % LiveReader.pageTypesEvery == 0)
         refreshes += 1
         clampCursor()
     }

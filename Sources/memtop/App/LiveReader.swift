@@ -3,27 +3,41 @@ import MemEngine
 /// Reads a live source into `LiveMemory`: all of it (start, `r`), or a bounded part (the
 /// periodic refresh), so that a refresh never stalls the UI for long on a big machine.
 ///
-/// Each read takes two passes over the blocks it covers: `LiveInspector` for the report (kinds
-/// and what-if verdicts, the same code as `memtop inspect`) and `BlockScanner` with every page
-/// kept, one block at a time, for the overview's censuses and the zoomed block's pages.
+/// Each read takes one pass over the blocks it covers, `BlockScanner` with every page kept, one
+/// block at a time: for the overview's censuses, the zoomed block's pages, and `LiveInspector`'s
+/// report (kinds and what-if verdicts, the same code as `memtop inspect`), which judges those
+/// scans instead of reading the pages again. Reading kpageflags and kpagecount is most of a
+/// refresh's CPU, nearly all of it in the kernel, so each page is read once.
 struct LiveReader {
     let source: LiveSource
-    /// kpageflags entries a periodic refresh reads for the overview: 16 blocks of 128 MiB. A
-    /// machine bigger than that is refreshed a part at a time, round robin.
-    static let refreshBudget = 1 << 19
+    /// The text files read on every refresh, kept open.
+    let files = OpenFiles()
+    /// kpageflags entries a periodic refresh reads for the overview: 2 blocks of 128 MiB. The
+    /// kernel's side of reading kpageflags and kpagecount is most of an idle `memtop live`'s
+    /// CPU (about 0.4% of a core per 128 MiB block each 2 s on the 2-core x86_64 VM this was
+    /// measured on); with 2 blocks an idle refresh stays under 2% of a core. A machine bigger
+    /// than that is refreshed a part at a time, round robin (`r` reads everything at once).
+    static let refreshBudget = 1 << 16
 
     /// Reads every block, and every page of `zoomBlock`.
     func readAll(zoomBlock: Int? = nil) -> LiveMemory {
-        var memory = Self.layout(LiveSnapshot.read(from: source))
+        var memory = Self.layout(LiveSnapshot.read(from: source, files: files))
         refresh(&memory, blocks: Array(memory.blockViews.indices), zoomBlock: zoomBlock, rereadText: false)
         return memory
     }
 
-    /// Reads the text files again, then the kinds, verdicts and censuses of `blocks` (indices,
-    /// kept from before for the others) and every page of `zoomBlock`.
-    func refresh(_ memory: inout LiveMemory, blocks: [Int], zoomBlock: Int?, rereadText: Bool = true) {
+    /// /proc/pagetypeinfo is read again every this many periodic refreshes (10 s at the
+    /// default 2 s): costly for the kernel to show, and slow to change.
+    static let pageTypesEvery = 5
+
+    /// Reads the text files again (/proc/pagetypeinfo only with `pageTypes`), then the kinds,
+    /// verdicts and censuses of `blocks` (indices, kept from before for the others) and every
+    /// page of `zoomBlock`.
+    func refresh(_ memory: inout LiveMemory, blocks: [Int], zoomBlock: Int?, rereadText: Bool = true,
+                 pageTypes: Bool = true) {
         if rereadText {
-            let fresh = Self.layout(LiveSnapshot.read(from: source))
+            let fresh = Self.layout(LiveSnapshot.read(from: source, files: files, previous: memory.snapshot,
+                                                      pageTypes: pageTypes))
             if fresh.blockViews.map(\.id) == memory.blockViews.map(\.id) && fresh.geometry == memory.geometry {
                 memory.snapshot = fresh.snapshot
                 memory.blockViews = fresh.blockViews
@@ -36,49 +50,57 @@ struct LiveReader {
         var filtered = memory.snapshot
         let ids = Set(wanted.map { memory.blockViews[$0].id.raw })
         filtered.memory?.blocks.removeAll { !ids.contains($0.id) }
-        let report = LiveInspector(source: source).report(from: filtered)
+        let scanned = scan(&memory, blocks: wanted.union(zoomBlock.map { [$0] } ?? []).sorted(), zoomBlock: zoomBlock,
+                           overview: wanted)
+        let report = LiveInspector(source: source).report(from: filtered, scanned: scanned)
         memory.unavailable = report.unavailable
         for block in report.blocks {
             if let index = memory.blockViews.firstIndex(where: { $0.id.raw == block.id }) { memory.reports[index] = block }
         }
-        scan(&memory, blocks: wanted.union(zoomBlock.map { [$0] } ?? []).sorted(), zoomBlock: zoomBlock, overview: wanted)
     }
 
     /// Reads every page of one block (zooming in): the census of that block is renewed too.
     func readZoom(_ memory: inout LiveMemory, block: Int) {
-        scan(&memory, blocks: [block], zoomBlock: block, overview: [block])
+        let scanned = scan(&memory, blocks: [block], zoomBlock: block, overview: [block])
+        for problem in scanned.problems where !memory.unavailable.contains(problem) { memory.unavailable.append(problem) }
     }
 
     /// One `BlockScanner` pass over `blocks` (increasing): censuses for those in `overview`,
-    /// every page of `zoomBlock`.
-    private func scan(_ memory: inout LiveMemory, blocks: [Int], zoomBlock: Int?, overview: Set<Int>) {
+    /// every page of `zoomBlock`. Returns the scans of the `overview` blocks by block id, for
+    /// the report, with what could not be read.
+    private func scan(_ memory: inout LiveMemory, blocks: [Int], zoomBlock: Int?, overview: Set<Int>) -> LiveInspector.Scanned {
+        var scanned = LiveInspector.Scanned()
         if zoomBlock == nil || memory.zoomed?.block != zoomBlock { memory.zoomed = nil }
-        guard !blocks.isEmpty, let blockPages = memory.snapshot.blockPages, blockPages > 0 else { return }
+        guard !blocks.isEmpty, let blockPages = memory.snapshot.blockPages, blockPages > 0 else { return scanned }
         var scanner: BlockScanner
         do {
             scanner = try BlockScanner(source: source, buddyTails: .forKernel(memory.snapshot.kernel),
                                        pageblockPages: min(memory.snapshot.pageTypes?.pagesPerBlock ?? 512, blockPages))
         } catch {
-            return
+            scanned.problems.append("\(error)")
+            return scanned
         }
+        if let problem = scanner.countsProblem { scanned.problems.append(problem) }
         for index in blocks {
             let block = memory.blockViews[index]
             let pfns = UInt64(block.pfns.lowerBound.raw)..<UInt64(block.pfns.upperBound.raw)
-            let result: BlockScan
+            var result: BlockScan
             do {
                 result = try scanner.scan(pfns, inMovableZone: block.zone == .movable && !block.multizone, keepPages: true)
             } catch {
-                let text = "\(error)"
-                if !memory.unavailable.contains(text) { memory.unavailable.append(text) }
-                return
+                scanned.problems.append("\(error)")
+                return scanned
             }
             let pages = result.pages ?? []
+            result.pages = nil
+            if overview.contains(index) { scanned.scans[block.id.raw] = result }
             if overview.contains(index) {
                 memory.facts[index] = result.facts
                 memory.chunks[index] = Self.chunks(pages, block: block, memory: memory)
             }
             if index == zoomBlock { memory.zoomed = LiveMemory.ZoomedPages(block: index, pages: pages) }
         }
+        return scanned
     }
 
     /// The censuses of one block's pages, `LiveMemory.chunksPerBlock` of them.

@@ -124,34 +124,16 @@ struct HotplugRunner {
         m.runOperation(maxTicks: maxTicks, onCancel: { why in
             if !json { out.line("memtop: \(why): sending a signal") }
         }, eachStep: { events in
-            for e in events { out.line(json ? jsonLine(e) : textLine(e)) }
+            for e in events {
+                e.appendTraceLine(json ? .json : .text, to: &out.text)
+                out.text += "\n"
+            }
             out.flushIfLarge()
         })
         guard let op = m.operation, let result = op.result else { return false }
         out.line(json ? summaryJSON(op, result, m) : summaryText(op, result, verb: verb, addresses: m.addresses))
         out.flush()
         return result.outcome != .failed
-    }
-
-    func textLine(_ e: Event) -> String {
-        var s = String(repeating: " ", count: max(0, 8 - String(e.tick).count)) + "\(e.tick)  "
-        if let b = e.block { s += "memory\(b)  " }
-        s += e.fn
-        if let p = e.pfn { s += " pfn \(PFN(p))" }
-        if let t = e.toPFN { s += Event.toPFNEndsRange(e.fn) ? "-\(PFN(t))" : " -> \(PFN(t))" }
-        if let o = e.order { s += " order \(o)" }
-        if let d = e.detail { s += e.fn == "printk" ? "\n          dmesg: \(d)" : ": \(d)" }
-        return s
-    }
-
-    func jsonLine(_ e: Event) -> String {
-        var o: [(String, JSONValue)] = [("tick", .int(e.tick)), ("fn", .string(e.fn))]
-        o.append(("block", e.block.map(JSONValue.int) ?? .null))
-        if let p = e.pfn { o.append(("pfn", .int(p))) }
-        if let t = e.toPFN { o.append(("to_pfn", .int(t))) }
-        if let r = e.order { o.append(("order", .int(r))) }
-        if let d = e.detail { o.append(("detail", .string(d))) }
-        return JSONValue.object(o).encoded
     }
 
     func summaryJSON(_ op: HotplugOperation, _ r: HotplugResult, _ m: Machine) -> String {

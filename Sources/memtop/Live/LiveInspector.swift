@@ -20,7 +20,15 @@ struct LiveInspector {
         return report(from: snapshot)
     }
 
-    func report(from snapshot: LiveSnapshot) -> InspectReport {
+    /// Blocks whose pages were read already (live mode reads each block once a refresh, for
+    /// the map and for the report), with what went wrong while reading, in order.
+    struct Scanned {
+        var scans: [Int: BlockScan] = [:]
+        var problems: [String] = []
+    }
+
+    /// The report of `snapshot`; with `scanned`, from those scans instead of reading the pages.
+    func report(from snapshot: LiveSnapshot, scanned: Scanned? = nil) -> InspectReport {
         var report = InspectReport(kernel: snapshot.kernel,
                                    blockSizeBytes: snapshot.memory?.blockSizeBytes,
                                    zones: zones(of: snapshot), blocks: [],
@@ -29,17 +37,23 @@ struct LiveInspector {
             return report
         }
         var scanner: BlockScanner?
-        do {
-            scanner = try BlockScanner(source: source, buddyTails: .forKernel(snapshot.kernel),
-                                       pageblockPages: pageblockPages(snapshot, blockPages: blockPages))
-        } catch {
-            report.unavailable.append("\(error)")
+        if let scanned {
+            report.unavailable += scanned.problems
+        } else {
+            do {
+                scanner = try BlockScanner(source: source, buddyTails: .forKernel(snapshot.kernel),
+                                           pageblockPages: pageblockPages(snapshot, blockPages: blockPages))
+            } catch {
+                report.unavailable.append("\(error)")
+            }
         }
         if let problem = scanner?.countsProblem { report.unavailable.append(problem) }
         var scanError: String?
         for info in memory.blocks {
             var block = describe(info, snapshot: snapshot, blockPages: blockPages)
-            if scanner != nil, scanError == nil {
+            if let scan = scanned?.scans[info.id] {
+                judge(&block.report, scan: scan, snapshot: snapshot)
+            } else if scanner != nil, scanError == nil {
                 do {
                     if let scan = try scanner?.scan(block.pfns, inMovableZone: block.report.zone == "Movable") {
                         judge(&block.report, scan: scan, snapshot: snapshot)

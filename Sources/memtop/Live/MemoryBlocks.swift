@@ -32,15 +32,23 @@ struct MemoryBlocks: Equatable, Sendable {
 
     /// Reads the directory. Throws only when the block size itself is unavailable: without it
     /// no block can be placed. Per-block problems are kept in `MemoryBlockInfo.problems`.
-    static func read(from source: LiveSource) throws -> MemoryBlocks {
+    ///
+    /// With `files`, the files stay open for the next read. With `previous`, an online block
+    /// whose `state` still reads the same keeps what it had for the other files (its
+    /// `phys_index` and node never change; its `valid_zones` only with its state), so a
+    /// refresh reads one file a block.
+    static func read(from source: LiveSource, files: OpenFiles? = nil, previous: MemoryBlocks? = nil) throws -> MemoryBlocks {
         let sizePath = directory + "/block_size_bytes"
-        let sizeText = try source.readText(sizePath)
+        let sizeText = try files?.readText(sizePath, in: source) ?? source.readText(sizePath)
         let sizeProc = ProcText(path: source.path(sizePath), text: sizeText)
         let size = try sizeProc.hexNumber(sizeText.trimmingWhitespace[...], line: 0)
         guard size >= 4096, size & (size - 1) == 0, size <= 1 << 40 else {
             throw sizeProc.error(0, "block size \(size) is not a power of two between 4 KiB and 1 TiB")
         }
-        let auto = try? source.readText(directory + "/auto_online_blocks").trimmingWhitespace
+        let autoPath = directory + "/auto_online_blocks"
+        let auto = try? (files?.readText(autoPath, in: source) ?? source.readText(autoPath)).trimmingWhitespace
+        let known = previous?.blockSizeBytes == size
+            ? Dictionary(previous?.blocks.map { ($0.id, $0) } ?? [], uniquingKeysWith: { a, _ in a }) : [:]
         var blocks: [MemoryBlockInfo] = []
         var ignored: [String] = []
         // A saved copy is untrusted: a block id is used to compute pfns, so it must stay below
@@ -54,23 +62,38 @@ struct MemoryBlocks: Equatable, Sendable {
                                + "beyond the largest physical address (2^\(maxPhysicalAddressBits) bytes)")
                 continue
             }
-            blocks.append(readBlock(id: id, at: directory + "/" + name, from: source))
+            blocks.append(readBlock(id: id, at: directory + "/" + name, from: source, files: files, known: known[id]))
+        }
+        if let files {
+            // A block that went away (hot-removed): its kept files are closed.
+            let now = Set(blocks.map(\.id))
+            for gone in known.keys where !now.contains(gone) {
+                files.forget(under: source.path(directory + "/memory\(gone)/"))
+            }
         }
         blocks.sort { $0.id < $1.id }
         return MemoryBlocks(blockSizeBytes: size, autoOnline: auto, blocks: blocks, ignored: ignored)
     }
 
-    private static func readBlock(id: Int, at dir: String, from source: LiveSource) -> MemoryBlockInfo {
+    private static func readBlock(id: Int, at dir: String, from source: LiveSource, files: OpenFiles?,
+                                  known: MemoryBlockInfo?) -> MemoryBlockInfo {
         var block = MemoryBlockInfo(id: id)
+        // Only `state` is read on every refresh, so only it is kept open.
         func text(_ file: String) -> String? {
             do {
-                return try source.readText(dir + "/" + file, limit: 4096).trimmingWhitespace
+                let relative = dir + "/" + file
+                let kept = file == "state" ? files : nil
+                return try (kept?.readText(relative, in: source, limit: 4096)
+                            ?? source.readText(relative, limit: 4096)).trimmingWhitespace
             } catch {
                 block.problems.append("\(error)")
                 return nil
             }
         }
         block.state = text("state")
+        if let known, known.problems.isEmpty, block.problems.isEmpty, known.state == "online", block.state == known.state {
+            return known
+        }
         block.validZones = text("valid_zones").map { $0[...].words.map(String.init) }
         if let index = text("phys_index") {
             let proc = ProcText(path: source.path(dir + "/phys_index"), text: index)

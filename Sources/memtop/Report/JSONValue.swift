@@ -1,3 +1,5 @@
+import MemEngine
+
 /// A JSON value whose objects keep their key order, for JSON Lines traces that read well.
 enum JSONValue: Equatable {
     case null
@@ -21,23 +23,8 @@ enum JSONValue: Equatable {
     }
 
     static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
+        var out = ""
+        Event.appendJSONString(s, to: &out)
+        return out
     }
 }
