@@ -141,6 +141,11 @@ extension Spotlight.Followed {
                         continue
                     }
                     target = PFN(t)
+                } else if target == nil, e.fn == "folio_copy" || e.fn.hasPrefix("remove_migration_ptes"),
+                          let t = e.toPFN.flatMap(machine.addresses.enginePFN) {
+                    // Followed after its target was allocated (between its unmap and its move):
+                    // the copy names the target.
+                    target = PFN(t)
                 }
                 // With no PTE there is nothing for try_to_migrate() to do: the target is all
                 // the unmap needs.
