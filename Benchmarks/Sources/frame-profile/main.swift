@@ -4,7 +4,7 @@
 //   swift run -c release frame-profile --memory 64G --block-size 128M --mode kind
 //   frame-profile --memory SIZE [--block-size SIZE] [--size COLSxROWS] [--zoom]
 //                 [--mode zone|migratetype|isolation|lru|kind|verdict|all] [--running] [--offline]
-//                 [--frames N] [--show]
+//                 [--frames N] [--show] [--thp always|never] [--workload W] [--seed S]
 //
 // A frame is a cursor key (right, then left) and the whole screen rendered: what every key
 // costs while the machine stands still. `--running` makes each frame an animation frame instead
@@ -29,6 +29,10 @@ func fail(_ message: String) -> Never {
 guard let memory = option("--memory") else { fail("--memory SIZE is required (64G, 1T)") }
 var machineArguments = ["--memory", memory]
 if let blockSize = option("--block-size") { machineArguments += ["--block-size", blockSize] }
+// Other machine options, passed on as memtop takes them.
+for name in ["--thp", "--workload", "--seed", "--movablecore", "--nodes"] {
+    if let value = option(name) { machineArguments += [name, value] }
+}
 let size = (option("--size") ?? "200x60").split(separator: "x").compactMap { Int($0) }
 guard size.count == 2 else { fail("--size \(option("--size") ?? "") is not COLSxROWS") }
 let cols = size[0], rows = size[1]

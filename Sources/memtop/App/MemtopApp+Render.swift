@@ -6,7 +6,10 @@ extension MemtopApp {
         let memory = source
         let blocks = mapCache.blockViews(machine)
         let overview = mapCache.overviewLayout(blocks: blocks, width: layout.map.width - 2, height: layout.map.height - 2)
-        let verdicts = mode == .verdict ? verdictColouring(blocks) : nil
+        // Zoomed in, the block's blocking pages (its what-if offline): the inspector lists them
+        // and the verdict colours mark them.
+        let blocking = zoom == .block ? blockingPages(ofBlock: cursorBlock) : []
+        let verdicts = mode == .verdict ? verdictColouring(blocks, blocking: blocking) : nil
         TitleBar(machineLabel: machineLabel, fixesOff: machine.config.without.map(\.rawValue).sorted(),
                  running: running, stepsPerFrame: stepsPerFrame, workload: machine.workloadEnabled, mode: mode,
                  summary: verdicts?.summary.short)
@@ -23,7 +26,7 @@ extension MemtopApp {
                pagesPerCell: zoomLayout.pagesPerCell, shown: verdicts?.legendStates)
             .render(into: &buffer, area: layout.legend, caps: caps)
         let pageLines = zoom == .block
-            ? (InspectorText.page(machine, enginePFN) + BlockerList.lines(blockingPages(ofBlock: cursorBlock), cursor: cursorPFN)).map { ($0.text, $0.style) }
+            ? (InspectorText.page(machine, enginePFN) + BlockerList.lines(blocking, cursor: cursorPFN)).map { ($0.text, $0.style) }
             : []
         let inspected = zoom == .block
             ? Inspector(title: "inspector: page \(cursorPFN)", lines: pageLines, scroll: inspectorScroll, focused: pane == .inspector,
@@ -60,12 +63,13 @@ extension MemtopApp {
     }
 
     /// The verdict mode's colours: every block's what-if verdict, the zoomed block's blockers.
-    func verdictColouring(_ blocks: [BlockView]) -> VerdictColouring {
+    /// `blocking`: the zoomed block's blocking pages when the caller has them already.
+    func verdictColouring(_ blocks: [BlockView], blocking: [BlockingPage]? = nil) -> VerdictColouring {
         let verdicts = machine.blocks.indices.map { mapCache.verdict(machine, index: $0) }
         // As `VerdictSummary(report)`: a zone named Movable with present pages.
         let movable = machine.zones.contains { $0.name == "Movable" && $0.present > 0 }
         var colouring = VerdictColouring(blocks: blocks, verdicts: verdicts, hasMovableZone: movable)
-        if zoom == .block { colouring.blockingPFNs = Set(blockingPages(ofBlock: cursorBlock).map(\.pfn)) }
+        if zoom == .block { colouring.blockingPFNs = Set((blocking ?? blockingPages(ofBlock: cursorBlock)).map(\.pfn)) }
         return colouring
     }
 

@@ -235,6 +235,7 @@ enum MarkGlyph {
 /// Sizes as people write them.
 enum ByteText {
     static func size(_ bytes: Int) -> String {
+        if bytes >= 1 << 40, bytes % (1 << 40) == 0 { return "\(bytes >> 40) TiB" }
         if bytes >= 1 << 30, bytes % (1 << 30) == 0 { return "\(bytes >> 30) GiB" }
         if bytes >= 1 << 20 { return "\(bytes >> 20) MiB" }
         return "\(bytes >> 10) KiB"
