@@ -5,7 +5,7 @@
 /// about 4 bytes a cached page.
 ///
 /// Reads as a collection of `count` slots (PageArrays.none where nothing is cached).
-public struct PageCacheMap: RandomAccessCollection, Codable, Equatable, Sendable {
+public struct PageCacheMap: RandomAccessCollection, Codable, Sendable {
     static let chunkShift = 9
     static let chunkMask = (1 << chunkShift) - 1
 
@@ -15,6 +15,9 @@ public struct PageCacheMap: RandomAccessCollection, Codable, Equatable, Sendable
     /// Offsets cached in each chunk: a chunk is freed when its count falls to 0, so two maps of
     /// the same pages are equal.
     private(set) var cached: [UInt16]
+    /// Chunks given back, kept for the next chunk taken: the workload's reads and drops come
+    /// and go in the same places, and would otherwise allocate and free a chunk each time.
+    private(set) var spare: [[UInt32]] = []
 
     init(count: Int) {
         self.count = count
@@ -38,7 +41,7 @@ public struct PageCacheMap: RandomAccessCollection, Codable, Equatable, Sendable
             let c = offset >> Self.chunkShift, i = offset & Self.chunkMask
             if chunks[c].isEmpty {
                 guard newValue != PageArrays.none else { return }
-                chunks[c] = Array(repeating: PageArrays.none, count: Self.chunkSize(c, of: count))
+                chunks[c] = takeChunk(c)
             }
             let old = chunks[c][i]
             chunks[c][i] = newValue
@@ -46,7 +49,10 @@ public struct PageCacheMap: RandomAccessCollection, Codable, Equatable, Sendable
                 cached[c] += 1
             } else if old != PageArrays.none, newValue == PageArrays.none {
                 cached[c] -= 1
-                if cached[c] == 0 { chunks[c] = [] }
+                if cached[c] == 0 {
+                    if chunks[c].count == Self.chunkMask + 1 { spare.append(chunks[c]) }
+                    chunks[c] = []
+                }
             }
         }
     }
@@ -59,7 +65,7 @@ public struct PageCacheMap: RandomAccessCollection, Codable, Equatable, Sendable
         while p < pfns.upperBound {
             let c = off >> Self.chunkShift, i = off & Self.chunkMask
             let n = Swift.min(pfns.upperBound - p, Self.chunkSize(c, of: count) - i)
-            if chunks[c].isEmpty { chunks[c] = Array(repeating: PageArrays.none, count: Self.chunkSize(c, of: count)) }
+            if chunks[c].isEmpty { chunks[c] = takeChunk(c) }
             chunks[c].withUnsafeMutableBufferPointer { b in
                 for k in 0..<n { b[i + k] = UInt32(p + k) }
             }
@@ -69,8 +75,25 @@ public struct PageCacheMap: RandomAccessCollection, Codable, Equatable, Sendable
         }
     }
 
+    /// Empty slots for chunk `c`: a spare chunk if there is one (a short last chunk is new).
+    private mutating func takeChunk(_ c: Int) -> [UInt32] {
+        let size = Self.chunkSize(c, of: count)
+        guard size == Self.chunkMask + 1, var chunk = spare.popLast() else {
+            return Array(repeating: PageArrays.none, count: size)
+        }
+        chunk.withUnsafeMutableBufferPointer { $0.update(repeating: PageArrays.none) }
+        return chunk
+    }
+
     /// Slots in chunk `c` of a map of `count` offsets (the last chunk may be short).
     private static func chunkSize(_ c: Int, of count: Int) -> Int {
         Swift.min(chunkMask + 1, count - (c << chunkShift))
+    }
+}
+
+extension PageCacheMap: Equatable {
+    /// Equal when the same pages are cached at the same offsets (spare chunks aside).
+    public static func == (a: PageCacheMap, b: PageCacheMap) -> Bool {
+        a.count == b.count && a.cached == b.cached && a.chunks == b.chunks
     }
 }

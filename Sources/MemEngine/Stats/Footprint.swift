@@ -79,9 +79,10 @@ private func heapBytes<T>(_ a: [T]) -> Int {
     a.capacity == 0 ? 0 : 32 + a.capacity * MemoryLayout<T>.stride
 }
 
-/// Bytes of a file's page-cache map: its chunk table, counts and the chunks allocated.
+/// Bytes of a file's page-cache map: its chunk table, counts, the chunks allocated and the spare ones.
 private func pageCacheBytes(_ m: PageCacheMap) -> Int {
     heapBytes(m.chunks) + heapBytes(m.cached) + m.chunks.reduce(0) { $0 + heapBytes($1) }
+        + heapBytes(m.spare) + m.spare.reduce(0) { $0 + heapBytes($1) }
 }
 
 /// Bytes of a string's heap buffer: none for a small (inline) string of up to 15 UTF-8 bytes.
