@@ -8,14 +8,12 @@ public enum THPMode: String, Codable, Sendable, CaseIterable {
 }
 
 extension PageArrays {
-    /// The order of the folio holding `p` (`folio_order(page_folio(page))`).
-    @inline(__always) func folioOrder(_ p: Int) -> Int { Int(folioOrders[p]) }
     /// Pages in the folio holding `p` (`folio_nr_pages()`).
-    @inline(__always) func folioPages(_ p: Int) -> Int { 1 << Int(folioOrders[p]) }
+    @inline(__always) func folioPages(_ p: Int) -> Int { 1 << folioOrder(p) }
     /// The head page of the folio holding `p` (`compound_head()`): large folios are naturally
     /// aligned, so rounding down finds it.
     @inline(__always) func folioHead(_ p: Int) -> Int {
-        let o = Int(folioOrders[p])
+        let o = folioOrder(p)
         return o == 0 ? p : p & ~((1 << o) - 1)
     }
     /// Whether `p` is a tail page of a large folio (`PageTail()`).

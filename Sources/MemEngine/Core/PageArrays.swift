@@ -1,4 +1,4 @@
-/// Per-page state in struct-of-arrays form: 14 bytes a page (the kernel's struct page is 64),
+/// Per-page state in struct-of-arrays form: 13 bytes a page (the kernel's struct page is 64),
 /// and a change count per memory block.
 ///
 /// `owner`/`index` are the kernel's `page->mapping`/`page->index`: who the content belongs to
@@ -10,6 +10,10 @@
 /// the list the page is on (free heads and per-cpu pages).
 public struct PageArrays: Codable, Equatable, Sendable {
     // Written only through the mutators below, which count the change for the page's block.
+    /// The page's kind (low 4 bits) and the order of the folio it belongs to (high 4 bits), on
+    /// its head and on every tail (0: an order-0 folio). Large folios are naturally aligned, so
+    /// a tail finds its head by rounding down, as `compound_head()` finds it through
+    /// `page->compound_head`. The kernel packs small fields into `page->flags` the same way.
     private(set) var kind: [UInt8]
     private(set) var flags: [UInt16]
     /// Content pages: the reference count. Free heads (PG_buddy): the buddy order.
@@ -18,10 +22,6 @@ public struct PageArrays: Codable, Equatable, Sendable {
     var mapcount: [UInt8]
     var owner: [UInt32]
     var index: [UInt32]
-    /// The order of the folio a page belongs to, on its head and on every tail (0: an order-0
-    /// folio). Large folios are naturally aligned, so a tail finds its head by rounding down,
-    /// as `compound_head()` finds it through `page->compound_head`.
-    private(set) var folioOrders: [UInt8]
     /// Changes of kind, flags, folio order or free-list place, counted per `2^changeShift`
     /// pages (a memory block): a view that remembers the count redraws only what changed.
     private(set) var changes: [UInt32]
@@ -39,17 +39,20 @@ public struct PageArrays: Codable, Equatable, Sendable {
         mapcount = Array(repeating: 0, count: count)
         owner = Array(repeating: Self.none, count: count)
         index = Array(repeating: Self.none, count: count)
-        folioOrders = Array(repeating: 0, count: count)
     }
 
     var count: Int { kind.count }
 
     /// Bytes held per page by these arrays.
-    static let bytesPerPage = 1 + 2 + 1 + 1 + 4 + 4 + 1
+    static let bytesPerPage = 1 + 2 + 1 + 1 + 4 + 4
 
-    @inline(__always) func kindOf(_ p: Int) -> PageKind { PageKind(rawValue: kind[p]) ?? .hole }
+    /// The kind bits of `kind` (the high four hold the folio order).
+    static let kindMask: UInt8 = 0x0F
+    static let folioOrderShift: UInt8 = 4
+
+    @inline(__always) func kindOf(_ p: Int) -> PageKind { PageKind(rawValue: kind[p] & Self.kindMask) ?? .hole }
     @inline(__always) mutating func setKind(_ p: Int, _ k: PageKind) {
-        kind[p] = k.rawValue
+        kind[p] = kind[p] & ~Self.kindMask | k.rawValue
         changed(p)
     }
     @inline(__always) func flagsOf(_ p: Int) -> PageFlags { PageFlags(rawValue: flags[p]) }
@@ -69,8 +72,15 @@ public struct PageArrays: Codable, Equatable, Sendable {
     }
     /// Records the order of the folio `p` belongs to (on its head and every tail).
     @inline(__always) mutating func setFolioOrder(_ p: Int, _ order: Int) {
-        folioOrders[p] = UInt8(order)
+        kind[p] = kind[p] & Self.kindMask | Self.folioOrderBits(order)
         changed(p)
+    }
+    /// The order of the folio holding `p` (`folio_order(page_folio(page))`).
+    @inline(__always) func folioOrder(_ p: Int) -> Int { Int(kind[p] >> Self.folioOrderShift) }
+    /// `order` in the high bits of a `kind` byte (folios are at most a pageblock: order 9).
+    @inline(__always) static func folioOrderBits(_ order: Int) -> UInt8 {
+        precondition(order >= 0 && order < 16, "folio order \(order) does not fit in four bits")
+        return UInt8(order) << folioOrderShift
     }
     /// Counts a change of page `p` (or of its pageblock) for the views.
     @inline(__always) mutating func changed(_ p: Int) { changes[p >> changeShift] &+= 1 }
@@ -117,7 +127,6 @@ public struct PageArrays: Codable, Equatable, Sendable {
         mapcount[p] = 0
         owner[p] = Self.none
         index[p] = Self.none
-        folioOrders[p] = 0
         changed(p)
     }
 }
@@ -184,7 +193,6 @@ extension PageArrays {
         Self.fill(&mapcount, r, 0)
         Self.fill(&owner, r, Self.none)
         Self.fill(&index, r, Self.none)
-        Self.fill(&folioOrders, r, 0)
         changed(r)
     }
 
@@ -204,7 +212,10 @@ extension PageArrays {
 
     /// Records the order of the folio every page of `r` belongs to.
     mutating func fillFolioOrders(_ r: Range<Int>, _ order: Int) {
-        Self.fill(&folioOrders, r, UInt8(order))
+        let bits = Self.folioOrderBits(order)
+        kind.withUnsafeMutableBufferPointer { b in
+            for p in r { b[p] = b[p] & Self.kindMask | bits }
+        }
         changed(r)
     }
 

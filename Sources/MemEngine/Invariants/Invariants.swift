@@ -128,7 +128,7 @@ extension Machine {
                 }
                 lru[nodeIndex(of: p)][lruList(of: p).rawValue] += pages.folioPages(p)
             }
-            if pages.folioOrders[p] != 0 { try checkFolioPage(p) }
+            if pages.folioOrder(p) != 0 { try checkFolioPage(p) }
             if marks.seen[p] == 1 { continue }
             switch kind {
             case .reserved, .hole, .offline, .garbage, .kernel:

@@ -50,7 +50,7 @@ public struct Process: Codable, Equatable, Sendable {
 public struct CachedFile: Codable, Equatable, Sendable {
     public let id: Int
     /// Page offset → pfn of the cached page (PageArrays.none when not cached).
-    var pages: [UInt32]
+    var pages: PageCacheMap
 }
 
 /// Owner ids: which table a content page's `owner` word refers to.

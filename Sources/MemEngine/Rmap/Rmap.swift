@@ -183,7 +183,7 @@ extension Machine {
     // MARK: files
 
     mutating func addFile(pages count: Int) -> Int {
-        files.append(CachedFile(id: files.count, pages: Array(repeating: PageArrays.none, count: count)))
+        files.append(CachedFile(id: files.count, pages: PageCacheMap(count: count)))
         return files.count - 1
     }
 }

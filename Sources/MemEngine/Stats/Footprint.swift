@@ -16,7 +16,7 @@ extension Machine {
             ("page arrays", pageArrayBytes),
             ("pageblock arrays", heapBytes(pageblockMT) + heapBytes(pageblockIsolated) + heapBytes(pageblockZone)),
             ("process page tables", processBytes),
-            ("file page-cache maps", heapBytes(files) + files.reduce(0) { $0 + heapBytes($1.pages) }),
+            ("file page-cache maps", heapBytes(files) + files.reduce(0) { $0 + pageCacheBytes($1.pages) }),
             ("slab, swap, I/O, LRU", otherTableBytes),
             ("zones, nodes, blocks", topologyBytes),
             ("event log", eventBytes),
@@ -28,7 +28,6 @@ extension Machine {
     private var pageArrayBytes: Int {
         heapBytes(pages.kind) + heapBytes(pages.flags) + heapBytes(pages.refcount)
             + heapBytes(pages.mapcount) + heapBytes(pages.owner) + heapBytes(pages.index)
-            + heapBytes(pages.folioOrders)
     }
 
     /// PTE arrays (one word per virtual page ever faulted) and page-table page lists.
@@ -78,6 +77,12 @@ extension Machine {
 /// elements at their stride. An empty array shares one static buffer and costs nothing.
 private func heapBytes<T>(_ a: [T]) -> Int {
     a.capacity == 0 ? 0 : 32 + a.capacity * MemoryLayout<T>.stride
+}
+
+/// Bytes of a file's page-cache map: its chunk table, counts, the chunks allocated and the spare ones.
+private func pageCacheBytes(_ m: PageCacheMap) -> Int {
+    heapBytes(m.chunks) + heapBytes(m.cached) + m.chunks.reduce(0) { $0 + heapBytes($1) }
+        + heapBytes(m.spare) + m.spare.reduce(0) { $0 + heapBytes($1) }
 }
 
 /// Bytes of a string's heap buffer: none for a small (inline) string of up to 15 UTF-8 bytes.

@@ -2,9 +2,9 @@
 /// this computer cannot hold instead of failing in the middle of an allocation.
 extension MachineConfig {
     /// Bytes the engine holds per simulated page, rounded up from `Machine.footprintBytes`
-    /// (14 bytes of page arrays with the folio order, 4 of file page slots, process PTE arrays
-    /// that THP faults fill 512 pages at a time: 20.6 on the default machine, 22.0 on 4 GiB
-    /// heavy), with room for the arrays' growth while the workload runs.
+    /// (13 bytes of page arrays; page-cache chunks, 2.5 after boot and at most 4 when reads
+    /// have touched every chunk; process PTE arrays that THP faults fill 512 pages at a time:
+    /// 17.7 at 64 GiB after boot), with room for the arrays' growth while the workload runs.
     public static let estimatedBytesPerPage = 24
 
     /// The largest machine the engine models: 1 TiB, 256M pages, about 4 GB of engine state.

@@ -80,7 +80,7 @@ extension Machine {
         var s = BlockSummary()
         let range = blockRange(id)
         for p in range {
-            s.kinds[Int(pages.kind[p])] += 1
+            s.kinds[Int(pages.kindOf(p).rawValue)] += 1
             // A large folio's tails count on their head's list, as the LRU sizes count pages.
             let head = pages.folioHead(p)
             if pages.has(head, .lru) { s.lru[lruList(of: head).rawValue] += 1 }

@@ -165,9 +165,7 @@ extension Machine {
         pages.index.withUnsafeMutableBufferPointer { b in
             for q in r { b[q] = UInt32(offset + q - p) }
         }
-        files[f].pages.withUnsafeMutableBufferPointer { b in
-            for q in r { b[offset + q - p] = UInt32(q) }
-        }
+        files[f].pages.cacheRun(at: offset, pfns: r)
         // An aligned window lies in one zone, so on one node.
         nodes[nodeIndex(of: p)].lruSize[lruList(of: p).rawValue] += count
     }
