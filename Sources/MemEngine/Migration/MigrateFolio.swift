@@ -41,7 +41,7 @@ extension Machine {
             operation?.thpSplit += 1
             vmstat.thpMigrationSplit += 1
             emit(.hotplug, "split_folio_to_list", block: b, pfn: src, toPFN: src + nr,
-                 detail: "no free order-\(order) block outside the range: folio split into \(nr) pages (thp_migration_split)")
+                 detail: "no order-\(order) target outside the range, free or made by direct compaction: folio split into \(nr) pages (thp_migration_split)")
             return true
         } else {
             emit(.hotplug, "alloc_migration_target", block: b, pfn: src, detail: "-ENOMEM: no free page outside the range")
