@@ -88,7 +88,7 @@ public struct PageArrays: Codable, Equatable, Sendable {
     func changeCount(_ range: Range<Int>) -> UInt32 {
         guard !range.isEmpty else { return 0 }
         var sum: UInt32 = 0
-        for chunk in (range.lowerBound >> changeShift)...((range.upperBound - 1) >> changeShift) { sum &+= changes[chunk] }
+        for chunk in chunks(range) { sum &+= changes[chunk] }
         return sum
     }
     /// The buddy order of a free head; 0 for any other page.
@@ -222,7 +222,12 @@ extension PageArrays {
     /// Counts a change of every page of `r` for the views (once per block it touches).
     mutating func changed(_ r: Range<Int>) {
         guard !r.isEmpty else { return }
-        for chunk in (r.lowerBound >> changeShift)...((r.upperBound - 1) >> changeShift) { changes[chunk] &+= 1 }
+        for chunk in chunks(r) { changes[chunk] &+= 1 }
+    }
+
+    /// The change counts covering the pages of `r` (not empty).
+    private func chunks(_ r: Range<Int>) -> ClosedRange<Int> {
+        (r.lowerBound >> changeShift)...((r.upperBound - 1) >> changeShift)
     }
 
     /// Stores `value` in `a[r]`.

@@ -1,11 +1,4 @@
 extension Machine {
-    /// Whether a page's folio is isolated by migration (a mapped page is isolated only by
-    /// migration: reclaim unmaps the pages it isolates).
-    func isHeldByMigration(_ p: Int) -> Bool {
-        guard let op = operation, !op.isFinished else { return false }
-        return pages.has(pages.folioHead(p), .isolated)
-    }
-
     /// One micro-step of offline_pages()'s loop: check for a signal and scan, isolate one
     /// folio from the LRU, or advance `migrate_pages()` by one folio.
     mutating func stepMigrateLoop() {

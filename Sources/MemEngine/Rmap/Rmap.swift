@@ -95,7 +95,8 @@ extension Machine {
         let end = processes[pid].ptes.count
         var zapped = 0
         defer { processes[pid].exitCursor = i }
-        // `isHeldByMigration()`, with the operation read once rather than a page at a time.
+        // A mapped folio that is isolated while an operation runs is held by its migration
+        // (reclaim unmaps what it isolates); the operation is read once, not a page at a time.
         let migrating = operation?.isFinished == false
         while i < end && zapped < budget {
             let pte = processes[pid].ptes[i]
