@@ -9,7 +9,7 @@ struct LiveCommand: ParsableCommand {
     @Option(help: "Read a saved copy (written by 'memtop capture') instead of this machine.")
     var from: String?
 
-    @Option(help: "Seconds between refreshes of the real machine (default 2).")
+    @Option(parsing: .unconditional, help: "Seconds between refreshes of the real machine (default 2).")
     var interval: Double = 2
 
     @OptionGroup var screen: ScreenOptions

@@ -6,10 +6,12 @@ struct MachineOptions: ParsableArguments {
     @Option(help: "Physical memory size (e.g. 1G, 512M, 64G).")
     var memory: String?
 
-    @Option(help: "Number of NUMA nodes.")
+    // Numbers are parsed unconditionally, so that "-1" is a value with a clear message
+    // ("--nodes must be 1 ... 64"), not an option ("Missing value for '--nodes'").
+    @Option(parsing: .unconditional, help: "Number of NUMA nodes.")
     var nodes: Int?
 
-    @Option(help: "Number of cpus.")
+    @Option(parsing: .unconditional, help: "Number of cpus.")
     var cpus: Int?
 
     @Option(name: .customLong("block-size"),
@@ -41,7 +43,7 @@ struct MachineOptions: ParsableArguments {
           help: "movable_node boot option: every node but node 0 is all ZONE_MOVABLE and boot memory stays out of it.")
     var movableNode = false
 
-    @Option(help: "Ticks (microseconds) the workload runs after boot before anything else happens (default 200).")
+    @Option(parsing: .unconditional, help: "Ticks (microseconds) the workload runs after boot before anything else happens (default 200).")
     var warmup: Int?
 
     @Option(name: .customLong("notifier-error"),

@@ -21,7 +21,7 @@ struct OfflineCommand: ParsableCommand {
     @Argument(help: "Memory blocks: 12, memory12, or a range 8-11.")
     var blocks: [String] = []
 
-    @Option(help: "Offline every online block of this node, lowest first (a node hot-remove).")
+    @Option(parsing: .unconditional, help: "Offline every online block of this node, lowest first (a node hot-remove).")
     var node: Int?
 
     @OptionGroup var machine: MachineOptions
@@ -29,7 +29,7 @@ struct OfflineCommand: ParsableCommand {
     @Flag(help: "JSON Lines: one object per event, then a summary.")
     var json = false
 
-    @Option(name: .customLong("max-ticks"), help: "Send the signal (cancel) after this many ticks.")
+    @Option(name: .customLong("max-ticks"), parsing: .unconditional, help: "Send the signal (cancel) after this many ticks.")
     var maxTicks: Int = 2_000_000
 
     @Flag(name: .customLong("no-workload"), help: "Stop the workload while offlining.")

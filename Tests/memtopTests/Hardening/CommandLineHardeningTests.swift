@@ -34,6 +34,21 @@ struct CommandLineHardeningTests {
         #expect(run.stderr == "memtop: --seed '-1' is not a whole number from 0 to 18446744073709551615\n")
     }
 
+    @Test("a negative number for any numeric option gets its range, not 'Missing value'",
+          arguments: [
+            (["--nodes", "-1", "--dump-screen"], "memtop: --nodes must be 1 ... 64\n"),
+            (["--cpus", "-3", "--dump-screen"], "memtop: --cpus must be 1 ... 256\n"),
+            (["--warmup", "-5", "--dump-screen"], "memtop: --warmup must be 0 ... 10000000 ticks\n"),
+            (["offline", "--node", "-1"], "memtop: there is no node -1: this machine has nodes 0-1\n"),
+            (["offline", "12", "--max-ticks", "-1"], "memtop: --max-ticks must be positive\n"),
+            (["live", "--interval", "-1"], "memtop: --interval must be a positive number of seconds (at most 86400), not -1.0\n"),
+          ])
+    func negativeNumbers(arguments: [String], message: String) throws {
+        let run = try Self.run(arguments)
+        #expect(run.status == 2)
+        #expect(run.stderr == message)
+    }
+
     /// The signal flags were `static` in a header: the optimised binary had two copies, and its
     /// handler set one while the loop read the other (the tmux tests run both builds too).
     @Test("the signal flags are defined once in the debug and the release binary",
