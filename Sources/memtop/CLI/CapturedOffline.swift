@@ -65,7 +65,7 @@ struct CapturedOffline {
                                        ("pfn", .int(Int(block.startPfn))), ("detail", .string(detail))]).encoded)
             out.line(JSONValue.object([
                 ("summary", .bool(true)), ("result", .string("failed")), ("errno", .string("EINVAL")),
-                ("reason", .string(reason)), ("kernel_bug", .bool(false)), ("migrated", .int(0)),
+                ("reason", .string(reason)), ("kernel_bug", .bool(false)), ("oops", .null), ("migrated", .int(0)),
                 ("failed_migrations", .int(0)), ("retries", .int(0)), ("isolated_pageblocks", .int(0)),
                 ("ticks", .int(0)), ("block", .int(block.id)), ("blocks", .array([.int(block.id)])),
                 ("pgmigrate_success", .int(0)), ("pgmigrate_fail", .int(0)),

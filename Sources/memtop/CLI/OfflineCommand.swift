@@ -144,8 +144,11 @@ struct HotplugRunner {
             ("summary", .bool(true)),
             ("result", .string(r.outcome.rawValue)),
             ("errno", r.errno.map(JSONValue.string) ?? .null),
-            ("reason", r.reason.map(JSONValue.string) ?? .null),
+            // The kernel's reason string; a kernel bug has none (the kernel oopses instead of
+            // returning), so its BUG line goes in `oops`.
+            ("reason", r.kernelBug ? .null : r.reason.map(JSONValue.string) ?? .null),
             ("kernel_bug", .bool(r.kernelBug)),
+            ("oops", r.kernelBug ? r.reason.map(JSONValue.string) ?? .null : .null),
             ("migrated", .int(op.migrated)),
             ("failed_migrations", .int(op.failedMigrations)),
             ("retries", .int(op.retries)),

@@ -62,6 +62,13 @@ struct ScenarioTests {
             #expect(broken["result"] as? String == "failed", "\(name) without \(fix)")
             #expect(broken["errno"] as? String == bug.errno)
             #expect(broken["kernel_bug"] as? Bool == bug.kernelBug)
+            // A kernel bug has no reason string in the kernel: its BUG line is the oops.
+            if bug.kernelBug {
+                #expect(broken["reason"] is NSNull)
+                #expect((broken["oops"] as? String)?.hasPrefix("BUG: ") == true, "\(name): oops \(String(describing: broken["oops"]))")
+            } else {
+                #expect(broken["oops"] is NSNull)
+            }
         }
         if name == "swapcache-writeback" {
             let trace = try memtop(["offline"] + args)
