@@ -60,11 +60,11 @@ struct PhasePane {
         var out: [(String, Style)] = []
         if let result = operation.result, result.outcome == .failed {
             if case .online = operation.kind {
-                out.append(("\(result.errno ?? "error"): the write of 'state' failed", .plain.bold()))
+                out += wrap("\(result.errno ?? "error"): the write of 'state' failed", width: width).map { ($0, .plain.bold()) }
                 return out + wrap(FailureExplanation.online, width: width).map { ($0, .plain) }
             }
             let reason = result.reason ?? "?"
-            out.append(("\(result.errno ?? "kernel bug"): \"\(reason)\"", .plain.bold()))
+            out += wrap("\(result.errno ?? "kernel bug"): \"\(reason)\"", width: width).map { ($0, .plain.bold()) }
             if let stall = operation.stall {
                 // Why the signal was sent matters more than what a signal does.
                 return out + wrap("The engine saw no progress and sent the signal: " + stall, width: width).map { ($0, .plain) }
@@ -76,7 +76,10 @@ struct PhasePane {
             return out
         }
         let e = PhaseExplanation.of(operation.phase)
-        out.append(("\(e.file): \(e.function)", .plain.bold()))
+        // At 120x40 the pane is 68 columns wide and "mm/memory_hotplug.c: do_migrate_range() ->
+        // migrate_pages() in mm/migrate.c" is not: the file goes first, then the heading wraps.
+        let heading = "\(e.file): \(e.function)"
+        out += wrap(heading.count <= width ? heading : e.function, width: width).map { ($0, .plain.bold()) }
         out += wrap(e.what, width: width).map { ($0, .plain) }
         out += wrap("Why: " + e.why, width: width).map { ($0, .plain.dim()) }
         return out

@@ -38,13 +38,16 @@ struct MapWidget {
         // The header explains the id styles with samples drawn in those very styles.
         var hx = buffer.set("\(blocks.count) blocks of \(ByteText.size(geometry.blockBytes)).  ids:", x: inside.x, y: inside.y,
                             style: .plain.dim(), clip: inside)
-        let samples: [(String, Style)] = [
-            ("cursor", idStyle(state: .online, cursor: true, target: false, caps: caps)),
-            ("going-offline", idStyle(state: .goingOffline, cursor: false, target: false, caps: caps)),
-            ("offline", idStyle(state: .offline, cursor: false, target: false, caps: caps)),
-            ("migration target", idStyle(state: .online, cursor: false, target: true, caps: caps)),
+        // Each sample is shown whole, in its short name if the long one does not fit, or not at
+        // all: "migration ta" explains nothing.
+        let samples: [(String, String, Style)] = [
+            ("cursor", "cursor", idStyle(state: .online, cursor: true, target: false, caps: caps)),
+            ("going-offline", "going-off", idStyle(state: .goingOffline, cursor: false, target: false, caps: caps)),
+            ("offline", "offline", idStyle(state: .offline, cursor: false, target: false, caps: caps)),
+            ("migration target", "target", idStyle(state: .online, cursor: false, target: true, caps: caps)),
         ]
-        for (name, style) in samples {
+        for (long, short, style) in samples {
+            guard let name = [long, short].first(where: { hx + 1 + $0.count <= inside.x + inside.width }) else { break }
             hx = buffer.set(" ", x: hx, y: inside.y, clip: inside)
             hx = buffer.set(name, x: hx, y: inside.y, style: style, clip: inside)
         }
