@@ -20,9 +20,8 @@ struct HeadlessRun<A: TerminalApp> {
 /// The app first gets `.resize(size)`, as in a terminal. `<tick:N>` delivers a frame only while
 /// the app animates (`tickInterval` not nil), as the interactive loop would; a resize changes
 /// the screen and tells the app.
-func runHeadless<A: TerminalApp>(_ app: A, events: [KeyEvent], size: Size, caps: TerminalCapabilities,
+func runHeadless<A: TerminalApp>(_ app: consuming A, events: [KeyEvent], size: Size, caps: TerminalCapabilities,
                                  workLimit: Int = HeadlessRun<A>.workLimit) -> HeadlessRun<A> {
-    var app = app
     var size = size
     var quit = app.update(.resize(size)).contains(.quit)
     var work = 0

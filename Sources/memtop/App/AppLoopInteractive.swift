@@ -2,8 +2,10 @@
 ///
 /// While the app animates, the read waits until the next frame is due; while it is paused the
 /// read waits up to a second (a signal cuts it short), so a paused screen costs no CPU.
-func runInteractive<A: TerminalApp>(_ app: A, on terminal: Terminal) -> LoopOutcome {
-    var app = app
+///
+/// `app` is consumed, so that the loop holds the only reference to the machine's page arrays
+/// (another would make the first engine step copy them all).
+func runInteractive<A: TerminalApp>(_ app: consuming A, on terminal: Terminal) -> LoopOutcome {
     let clock = ContinuousClock()
     var nextTick: ContinuousClock.Instant?
     var needsDraw = true

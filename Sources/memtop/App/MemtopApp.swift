@@ -59,13 +59,15 @@ struct MemtopApp: TerminalApp {
     var stepsPerFrame: Int { Speed.ladder[speedIndex] }
     var workPerFrame: Int { stepsPerFrame }
 
-    init(machine: Machine, machineLabel: String) {
-        var machine = machine
+    /// `machine` is consumed: the app must hold the only reference to its page arrays, or the
+    /// first engine step copies them all (copy on write: seconds on a 1 TiB machine).
+    init(machine: consuming Machine, machineLabel: String) {
         // The log shows what hot-plug does; the workload's own events would drown it.
         machine.eventFilter = [.hotplug]
         _ = machine.drainEvents()
-        self.machine = machine
+        self.machine = consume machine
         self.machineLabel = machineLabel
+        let machine = self.machine
         if let first = machine.blocks.firstIndex(where: { b in machine.zoneType(machine.pfnRange(of: b.id).lowerBound) == .movable }) {
             cursorBlock = first
         }

@@ -21,7 +21,8 @@ struct LessonCommand: ParsableCommand {
 
     func run() throws {
         let machine = try MachineOptions.parse([]).bootMachine()
-        var app = LessonApp(map: MemtopApp(machine: machine, machineLabel: MemtopApp.label(for: machine.config)))
+        let label = MemtopApp.label(for: machine.config)
+        var app = LessonApp(map: MemtopApp(machine: consume machine, machineLabel: label))
         // Started from the command line, q from a lesson goes to the list and q there quits.
         app.listQuits = true
         if let name, let lesson = Lesson.named(name) {
@@ -29,6 +30,6 @@ struct LessonCommand: ParsableCommand {
         } else {
             app.listSelection = 0
         }
-        try screen.run(app)
+        try screen.run(consume app)
     }
 }

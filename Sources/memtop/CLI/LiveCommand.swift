@@ -26,6 +26,6 @@ struct LiveCommand: ParsableCommand {
             if let from { source = try LiveSource.savedCopy(at: from) }
         }
         let app = LiveApp(source: source, interval: .milliseconds(Int((interval * 1000).rounded(.up))))
-        try screen.run(app)
+        try screen.run(consume app)
     }
 }

@@ -25,14 +25,15 @@ struct ScreenOptions: ParsableArguments {
     }
 
     /// Runs `app` headless (printing the final screen) or on the terminal until it quits.
-    func run<A: TerminalApp>(_ app: A) throws {
+    /// Runs `app`, which is consumed: the loop must hold the only copy of its machine.
+    func run<A: TerminalApp>(_ app: consuming A) throws {
         let environment = ProcessEnvironment()
         if dumpScreen {
             let events = try KeyNotation.parse(keys ?? "")
             let screenSize = try size.map { text throws(SizeParseError) in try Size.parse(text) } ?? .headlessDefault
             let caps = TerminalCapabilities.headless(
                 noColor: TerminalCapabilities.noColorRequested(environment["NO_COLOR"]))
-            let run = runHeadless(app, events: events, size: screenSize, caps: caps)
+            let run = runHeadless(consume app, events: events, size: screenSize, caps: caps)
             guard !run.stoppedAtWorkLimit else {
                 throw ValidationError("--keys asks for more than \(HeadlessRun<A>.workLimit) frames and engine steps; "
                                       + "use fewer or smaller <tick:N>, or a lower speed")
@@ -43,7 +44,7 @@ struct ScreenOptions: ParsableArguments {
         }
         let terminal = try Terminal(environment: environment)
         defer { terminal.close() }
-        let outcome = runInteractive(app, on: terminal)
+        let outcome = runInteractive(consume app, on: terminal)
         terminal.close()
         if case .signalled(let signal) = outcome {
             throw ExitCode(128 + signal)

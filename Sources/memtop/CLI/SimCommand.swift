@@ -13,11 +13,17 @@ struct SimCommand: ParsableCommand {
 
     func run() throws {
         let machine = try self.machine.bootMachine()
-        var app = MemtopApp(machine: machine, machineLabel: MemtopApp.label(for: machine.config))
-        if let name = self.machine.scenario, let block = try targetBlocks([], node: nil, scenario: name, on: machine).last {
-            app.placeCursor(on: block, scenario: name, key: try Scenario.named(name).mapKey)
+        let label = MemtopApp.label(for: machine.config)
+        let scenario = try self.machine.scenario.flatMap { name in
+            try targetBlocks([], node: nil, scenario: name, on: machine).last.map { (name: name, block: $0) }
+        }
+        // Each value is consumed as it is handed on: the loop must hold the only copy of the
+        // machine, or its first step copies every page array.
+        var app = MemtopApp(machine: consume machine, machineLabel: label)
+        if let scenario {
+            app.placeCursor(on: scenario.block, scenario: scenario.name, key: try Scenario.named(scenario.name).mapKey)
         }
         // The map runs inside the lesson app, so that L opens the lessons from it.
-        try screen.run(LessonApp(map: app))
+        try screen.run(LessonApp(map: consume app))
     }
 }

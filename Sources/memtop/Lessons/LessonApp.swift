@@ -23,7 +23,7 @@ struct LessonApp: TerminalApp {
     var workPerFrame: Int { map.workPerFrame }
     var tickInterval: Duration? { listSelection == nil ? map.tickInterval : nil }
 
-    init(map: MemtopApp) {
+    init(map: consuming MemtopApp) {
         self.map = map
     }
 
