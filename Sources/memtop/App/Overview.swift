@@ -75,8 +75,9 @@ struct OverviewLayout: Hashable, Sendable {
                 row += 1
                 column = 0
                 if newGroup {
+                    // Eight columns: "multizone" would show as "multizon".
                     labels.append(GroupLabel(row: row, node: block.node,
-                                             zone: block.multizone ? "multizone" : block.zone?.description ?? "none"))
+                                             zone: block.multizone ? "2+ zones" : block.zone?.description ?? "none"))
                 }
                 group = key
             }
