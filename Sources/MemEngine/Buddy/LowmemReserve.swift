@@ -34,13 +34,4 @@ extension Machine {
             return reserve
         }
     }
-
-    /// `calculate_totalreserve_pages()`: per zone, its largest lowmem reserve plus its high
-    /// watermark, at most its managed pages, summed: the pages the kernel counts as not
-    /// available to user space (MemAvailable leaves them out).
-    public var totalreservePages: Int {
-        zones.reduce(0) { sum, zone in
-            sum + min(zone.managed, (zone.lowmemReserve.max() ?? 0) + zone.watermarks.high)
-        }
-    }
 }
