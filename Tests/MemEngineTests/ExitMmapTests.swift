@@ -75,14 +75,18 @@ struct ExitMmapTests {
     @Test("an exit that meets a folio under migration ends at once; the offline and the exit both finish", arguments: [THPMode.never, .always])
     func exitDuringMigration(thp: THPMode) throws {
         var m = try Machine(config: .small(seed: 2, thp: thp))
-        // The block holding most of the largest process's pages.
-        let pid = try largestProcess(m)
-        var perBlock: [Int: Int] = [:]
-        for pte in m.processes[pid].ptes {
-            if let p = pte.presentPFN { perBlock[p / m.geometry.pagesPerBlock, default: 0] += 1 }
+        // The offlinable block holding most pages of the largest process that has any there.
+        func pagesPerBlock(_ pid: Int) -> [Int: Int] {
+            var perBlock: [Int: Int] = [:]
+            for pte in m.processes[pid].ptes {
+                if let p = pte.presentPFN { perBlock[p / m.geometry.pagesPerBlock, default: 0] += 1 }
+            }
+            return perBlock.filter { m.offlineVerdict(BlockID($0.key)).offlinable }
         }
-        let candidates = m.blocks.map(\.id).filter { perBlock[$0.raw] != nil && m.offlineVerdict($0).offlinable }
-        let block = try #require(candidates.max { perBlock[$0.raw, default: 0] < perBlock[$1.raw, default: 0] })
+        let pid = try #require(m.alivePIDs.sorted { m.processes[$0].ptes.count > m.processes[$1].ptes.count }
+            .first { !pagesPerBlock($0).isEmpty })
+        let perBlock = pagesPerBlock(pid)
+        let block = BlockID(try #require(perBlock.max { ($0.value, $1.key) < ($1.value, $0.key) }).key)
         try m.startOffline([block])
         // Run until a folio of the process is isolated for migration, then let it exit.
         var steps = 0

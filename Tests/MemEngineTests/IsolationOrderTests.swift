@@ -36,9 +36,10 @@ struct IsolationOrderTests {
     @Test("EBUSY at isolation: what was isolated is unset by start_isolate_page_range itself, no memory_notify")
     func failureUndoesItsOwnWork() throws {
         var m = try Machine(config: .small(seed: 1))
-        // The node's memmap sits at the top of its kernel memory, just below ZONE_MOVABLE.
+        // The highest block of the kernel zones below ZONE_MOVABLE that holds kernel
+        // allocations (page tables, slab), which has_unmovable_pages() refuses there.
         let firstMovable = try #require(m.blocks.first { m.blockSummary($0.id).zone == .movable })
-        let top = BlockID(firstMovable.id.raw - 1)
+        let top = try #require(m.blocks[..<firstMovable.id.raw].last { m.offlineVerdict($0.id).errno == "EBUSY" }?.id)
         let range = m.pfnRange(of: top)
         let ppb = m.geometry.pagesPerPageblock
         let (result, events) = try offlineEvents(&m, top)

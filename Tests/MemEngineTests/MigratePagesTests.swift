@@ -140,7 +140,9 @@ struct MigratePagesTests {
 
     @Test("a THP moves whole when a free block of its order exists outside the range")
     func thpMovedWhole() throws {
-        var m = try teachingMachine(thp: .always)
+        // Seed 2: on seed 1 node 1's DMA32 is too full for compaction to make a block for the
+        // last of the THPs, which is then split (the next test).
+        var m = try teachingMachine(thp: .always, seed: 2)
         let block = try #require(offlinableBlocks(m, zone: .movable).first)
         let heads = pfns(m, block).filter { m.pages.folioOrder($0.raw) == m.thpOrder && !m.pages.isTail($0.raw) }
         #expect(heads.count > 4, "the light workload's anon memory is mostly THP")
@@ -230,3 +232,4 @@ struct MigratePagesTests {
         #expect(m.zoneType(PFN(t)) == .movable)
     }
 }
+

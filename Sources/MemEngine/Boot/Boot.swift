@@ -128,7 +128,8 @@ extension Machine {
 
     /// `init_per_zone_wmark_min()` and `__setup_per_zone_wmarks()`: min_free_kbytes from the
     /// square root of low memory, shared by the kernel zones in proportion to their size;
-    /// ZONE_MOVABLE gets a small fixed min; low and high sit a step above.
+    /// ZONE_MOVABLE gets a small fixed min; low and high sit a step above. Then, as the kernel's
+    /// does, `setup_per_zone_lowmem_reserve()`.
     mutating func initPerZoneWmarkMin() {
         let lowmemPages = zones.filter { $0.type != .movable }.reduce(0) { $0 + $1.managed }
         let lowmemKB = lowmemPages * geometry.pageSize / 1024
@@ -146,6 +147,7 @@ extension Machine {
             let step = max(wmin / 4, managed * 10 / 10_000)
             zones[z].watermarks = Watermarks(min: wmin, low: wmin + step, high: wmin + 2 * step)
         }
+        setupPerZoneLowmemReserve()
     }
 
     /// Kernel memory allocated early: slab caches and page tables in the kernel zones.

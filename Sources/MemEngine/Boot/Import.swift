@@ -19,10 +19,13 @@ public struct ImportedMachine: Equatable, Sendable {
     /// The real id of each block, in the same order, when the machine should keep the real
     /// block ids and pfns in its events (`AddressMap`); nil renumbers them memory0, memory1, ...
     public var realBlocks: [Int]?
-    /// The real machine's watermarks per zone type (with its lowmem reserve folded in), which
-    /// replace the ones computed for the imported blocks alone: a real machine's min_free_kbytes
-    /// (raised for THP by khugepaged) decides whether migration finds targets.
+    /// The real machine's watermarks per zone type, which replace the ones computed for the
+    /// imported blocks alone: a real machine's min_free_kbytes (raised for THP by khugepaged)
+    /// decides whether migration finds targets.
     public var watermarks: [ZoneType: Watermarks] = [:]
+    /// The real machine's lowmem reserves per zone type (zoneinfo's `protection:`), for the
+    /// same reason: the imported blocks alone have far fewer managed pages above each zone.
+    public var lowmemReserve: [ZoneType: [Int]] = [:]
     /// Whether the machine has swap (meminfo's SwapTotal): without it reclaim cannot free anon
     /// pages, only clean page cache.
     public var swap = true
@@ -134,6 +137,9 @@ extension Machine {
         initPerZoneWmarkMin()
         for z in zones.indices {
             if let real = imported.watermarks[zones[z].type] { zones[z].watermarks = real }
+            if let real = imported.lowmemReserve[zones[z].type], real.count == zones[z].lowmemReserve.count {
+                zones[z].lowmemReserve = real
+            }
             setPageset(zone: z)
         }
         _ = drainEvents()

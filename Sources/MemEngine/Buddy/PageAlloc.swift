@@ -31,9 +31,11 @@ extension Machine {
         }
     }
 
-    /// `zone_watermark_ok()`: enough free pages left above `mark` after taking 2^order.
-    func watermarkOK(zone z: Int, order: Int, mark: Int) -> Bool {
-        zones[z].freePages - order.pagesCount + 1 > mark
+    /// `zone_watermark_ok()`: enough free pages left above `mark` and the zone's lowmem reserve
+    /// for allocations that may use zones up to `highestZone` (`highest_zoneidx`) after taking
+    /// 2^order.
+    @inline(__always) func watermarkOK(zone z: Int, order: Int, mark: Int, highestZone: ZoneType) -> Bool {
+        zones[z].freePages - order.pagesCount + 1 > mark + zones[z].lowmemReserve[highestZone.rawValue]
     }
 
     /// Allocates 2^order pages (`__alloc_pages()`): walks the zonelist from the preferred node's
@@ -48,7 +50,10 @@ extension Machine {
                 do {
                     guard zones[z].managed > 0 else { continue }
                     let mark = pass == 0 && !gfp.atomic ? zones[z].watermarks.low : zones[z].watermarks.min
-                    guard watermarkOK(zone: z, order: order, mark: mark) else { continue }
+                    guard watermarkOK(zone: z, order: order, mark: mark, highestZone: gfp.highestZone) else {
+                        if pass == 0 { noteKswapdWaker(node: n, highestZone: gfp.highestZone) }
+                        continue
+                    }
                     let got = order0 && zones[z].pcp[cpu].high > 0
                         ? rmqueuePCP(zone: z, cpu: cpu, mt: gfp.mt)
                         : rmqueue(zone: z, order: order, mt: gfp.mt)

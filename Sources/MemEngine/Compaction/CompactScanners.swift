@@ -222,7 +222,7 @@ extension Machine {
             if found == nil && highPFN > 0 { found = highPFN }
             if let p = found {
                 let n = order.pagesCount
-                guard watermarkOK(zone: z, order: 0, mark: zones[z].watermarks.min + n) else {
+                guard watermarkOK(zone: z, order: 0, mark: zones[z].watermarks.min + n, highestZone: .dma) else {
                     found = nil
                     order = cc.searchOrder + 1
                     continue
@@ -269,7 +269,8 @@ extension Machine {
     }
 
     /// `isolate_freepages_block()`: free buddy blocks come off their lists whole
-    /// (`__isolate_free_page()`, which keeps the zone above its min watermark) and are split
+    /// (`__isolate_free_page()`, which keeps the zone above its min watermark, with no lowmem
+    /// reserve: it checks with highest_zoneidx 0) and are split
     /// into order-0 pages. Returns the pages taken; `start` ends where the scan stopped.
     @discardableResult
     mutating func isolateFreePagesBlock(_ cc: inout CompactControl, start: inout Int, end: Int, stride: Int) -> Int {
@@ -286,7 +287,8 @@ extension Machine {
                 continue
             }
             let order = pages.order(p), n = order.pagesCount
-            guard watermarkOK(zone: z, order: 0, mark: zones[z].watermarks.min + n) else { break }
+            // `__isolate_free_page()` checks with highest_zoneidx 0: no lowmem reserve applies.
+            guard watermarkOK(zone: z, order: 0, mark: zones[z].watermarks.min + n, highestZone: .dma) else { break }
             removeFromFreeList(p, zone: z)
             for q in p..<(p + n) { pages.reset(q, to: .free) }
             cc.freePages.append(contentsOf: p..<(p + n))

@@ -3,6 +3,9 @@
 struct CompactControl {
     let zone: Int
     let order: Int
+    /// `cc->highest_zoneidx`: the highest zone the allocation compacted for may use, whose
+    /// lowmem reserve its watermark checks add.
+    let highestZone: ZoneType
     let mode: CompactPriority
     let cpu: Int
     /// The migrate scanner, from the zone's start upwards, and the free scanner, from the
@@ -36,11 +39,11 @@ extension Machine {
     /// nor target; the free scanner's search of the free lists (`fast_isolate_freepages()`)
     /// is modelled, the migrate scanner's (`fast_find_migrateblock()`) is left to the linear
     /// scan it shortcuts, and neither reorders the free lists it searched.
-    mutating func compactZone(_ z: Int, order: Int, mode: CompactPriority, cpu: Int) -> CompactResult {
+    mutating func compactZone(_ z: Int, order: Int, highestZone: ZoneType, mode: CompactPriority, cpu: Int) -> CompactResult {
         let b = operation?.block?.raw
         // Allocation can already succeed: nothing to do.
-        if highOrderWatermarkOK(zone: z, order: order, mark: zones[z].watermarks.min) { return .success }
-        let suitable = compactionSuitable(zone: z, order: order)
+        if highOrderWatermarkOK(zone: z, order: order, mark: zones[z].watermarks.min, highestZone: highestZone) { return .success }
+        let suitable = compactionSuitable(zone: z, order: order, highestZone: highestZone)
         guard suitable == .success else {
             emit(.hotplug, "compaction_suitable", block: b, order: order,
                  detail: EventDetail("\(zoneLabel(z)): \(suitable)" + (suitable == .skipped
@@ -56,7 +59,7 @@ extension Machine {
         var free = compaction.zones[z].cachedFreePFN ?? pageblockStart(end - 1)
         if free < start || free >= end { free = pageblockStart(end - 1) }
         if migrate < start || migrate >= end { migrate = start }
-        var cc = CompactControl(zone: z, order: order, mode: mode, cpu: cpu, migratePFN: migrate,
+        var cc = CompactControl(zone: z, order: order, highestZone: highestZone, mode: mode, cpu: cpu, migratePFN: migrate,
                                 freePFN: free, wholeZone: migrate == start, searchOrder: order)
         emit(.hotplug, "compact_zone", block: b, pfn: migrate, toPFN: free, order: order,
              detail: "\(zoneLabel(z)) order-\(order) \(mode.rawValue): migrate scanner from \(PFN(addresses.pfn(migrate))), free scanner from \(PFN(addresses.pfn(free)))")
@@ -134,20 +137,22 @@ extension Machine {
         cc.freePFN >> geometry.pageblockOrder <= cc.migratePFN >> geometry.pageblockOrder
     }
 
-    /// `__zone_watermark_ok()` for a high-order allocation: enough free pages above `mark`
-    /// after taking 2^order, and a free block of that order on a list it may use.
-    func highOrderWatermarkOK(zone z: Int, order: Int, mark: Int) -> Bool {
-        guard watermarkOK(zone: z, order: order, mark: mark) else { return false }
+    /// `__zone_watermark_ok()` for a high-order allocation: enough free pages above `mark` and
+    /// the lowmem reserve after taking 2^order, and a free block of that order on a list it may
+    /// use.
+    func highOrderWatermarkOK(zone z: Int, order: Int, mark: Int, highestZone: ZoneType) -> Bool {
+        guard watermarkOK(zone: z, order: order, mark: mark, highestZone: highestZone) else { return false }
         return MigrateType.pcpTypes.contains { mt in (order...geometry.maxOrder).contains { zones[z].freeCount(order: $0, mt: mt) > 0 } }
     }
 
     /// `compaction_suitable()`: `.success` when compaction may run. Free order-0 pages must be
     /// above the low watermark (costly orders) plus `compact_gap()` (2 << order) for the free
-    /// scanner to find targets; and for a costly order a fragmentation index of 500 or less
-    /// (`vm.extfrag_threshold`) says the zone is short of memory, not fragmented.
-    func compactionSuitable(zone z: Int, order: Int) -> CompactResult {
+    /// scanner to find targets, and the lowmem reserve for `highestZone`; and for a costly order
+    /// a fragmentation index of 500 or less (`vm.extfrag_threshold`) says the zone is short of
+    /// memory, not fragmented.
+    func compactionSuitable(zone z: Int, order: Int, highestZone: ZoneType) -> CompactResult {
         let mark = (order > pageAllocCostlyOrder ? zones[z].watermarks.low : zones[z].watermarks.min) + (2 << order)
-        guard watermarkOK(zone: z, order: 0, mark: mark) else { return .skipped }
+        guard watermarkOK(zone: z, order: 0, mark: mark, highestZone: highestZone) else { return .skipped }
         if order > pageAllocCostlyOrder {
             let index = fragmentationIndex(zone: z, order: order)
             if index >= 0 && index <= 500 { return .notSuitableZone }

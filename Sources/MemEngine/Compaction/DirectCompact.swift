@@ -13,7 +13,7 @@ extension Machine {
                      detail: "\(zoneLabel(z)): compaction failed here lately, skipped this time")
                 continue
             }
-            let status = compactZone(z, order: order, mode: priority, cpu: cpu)
+            let status = compactZone(z, order: order, highestZone: gfp.highestZone, mode: priority, cpu: cpu)
             rc = max(rc, status)
             if status == .success {
                 compactionDeferReset(zone: z, order: order, allocSuccess: false)

@@ -33,6 +33,10 @@ public struct Zone: Codable, Equatable, Sendable {
     /// free pages and not counting pages on per-cpu lists.
     public internal(set) var freePages = 0
     public internal(set) var watermarks = Watermarks()
+    /// `lowmem_reserve[]`: for an allocation whose highest allowed zone type is `t`, the pages
+    /// this zone keeps free above the watermark (`lowmemReserve[t.rawValue]`); zoneinfo's
+    /// `protection:`. Set by `setupPerZoneLowmemReserve()`.
+    public internal(set) var lowmemReserve = Array(repeating: 0, count: ZoneType.allCases.count)
     public internal(set) var nrIsolatePageblock = 0
     /// `zone_pcp_disable()` nesting count; while > 0, pcp high is 0 and batch 1.
     public internal(set) var pcpDisabled = 0

@@ -7,6 +7,9 @@ struct ReclaimState: Codable, Equatable, Sendable {
     /// Per node: pages reclaimed and swapped out since kswapd woke, for its summary event.
     var reclaimed: [Int] = []
     var swappedOut: [Int] = []
+    /// Per node: `pgdat->kswapd_highest_zoneidx`, the highest zone the allocations that found
+    /// one of its zones below the low watermark may use (nil: none since kswapd last slept).
+    var highestZone: [ZoneType?] = []
 }
 
 /// What kswapd does in one tick at most, per node.
@@ -20,12 +23,20 @@ extension Machine {
     /// falls below the low watermark, reclaims in every zone that is below its high watermark,
     /// and sleeps when they all reach it. Clean page cache is dropped, dirty page cache written
     /// back, and anon pages swapped out (swap cache, writeback, then freed).
+    ///
+    /// The marks are checked as `zone_watermark_ok_safe(zone, 0, mark, highest_zoneidx)` does:
+    /// above the zone's lowmem reserve for the highest zone its wakers may use (ZONE_MOVABLE
+    /// for user pages, as at kswapd's first run when nobody said). A zone whose reserve leaves
+    /// no room for that (ZONE_DMA beside gigabytes above it) holds no pages those allocations
+    /// could take, so kswapd leaves it out; the kernel's `pgdat_balanced()`, content with one
+    /// balanced zone, never waits for it either.
     mutating func reclaimIfNeeded(params: WorkloadParams) {
         if reclaim.awake.count != nodes.count {
             reclaim.awake = Array(repeating: false, count: nodes.count)
             reclaim.reclaimed = Array(repeating: 0, count: nodes.count)
             reclaim.swappedOut = Array(repeating: 0, count: nodes.count)
         }
+        if reclaim.highestZone.count != nodes.count { reclaim.highestZone = Array(repeating: nil, count: nodes.count) }
         if reclaim.hand.count != zones.count { reclaim.hand = zones.map(\.startPFN.raw) }
         // Pages already on their way out (swap-out writeback) count towards the goal, as
         // kswapd counts the folios it queued for writeback instead of reclaiming more.
@@ -33,26 +44,40 @@ extension Machine {
         for io in inFlightIO where io.kind == .swapOut {
             if let z = zoneIndex(of: Int(io.pfn)) { writeback[z] += 1 }
         }
-        func balanced(_ z: Int) -> Bool { zones[z].freePages + writeback[z] >= zones[z].watermarks.high }
         for n in nodes.indices where nodes[n].kswapdRunning && nodes[n].hasMemory {
-            let zs = nodes[n].zoneIndices.filter { zones[$0].managed > 0 }
+            let highest = reclaim.highestZone[n] ?? .movable
+            func reserve(_ z: Int) -> Int { zones[z].lowmemReserve[highest.rawValue] }
+            let zs = nodes[n].zoneIndices.filter { zones[$0].managed > zones[$0].watermarks.high + reserve($0) }
+            func balanced(_ z: Int) -> Bool { zones[z].freePages + writeback[z] >= zones[z].watermarks.high + reserve(z) }
             if !reclaim.awake[n] {
-                guard let low = zs.first(where: { zones[$0].freePages < zones[$0].watermarks.low }) else { continue }
+                guard let low = zs.first(where: { zones[$0].freePages < zones[$0].watermarks.low + reserve($0) }) else { continue }
                 reclaim.awake[n] = true
-                emit(.workload, "wakeup_kswapd", detail: "node\(n) \(zones[low].name): free \(zones[low].freePages) < low \(zones[low].watermarks.low)")
+                reclaim.highestZone[n] = highest
+                emit(.workload, "wakeup_kswapd", detail: EventDetail("node\(n) \(zones[low].name): free \(zones[low].freePages) < low \(zones[low].watermarks.low)"
+                     + (reserve(low) > 0 ? " + lowmem reserve \(reserve(low)) (\(highest) allocations)" : "")))
             }
             var budget = kswapdReclaimPerTick
             for z in zs where !balanced(z) && budget > 0 {
-                let got = shrinkZone(z, node: n, want: min(budget, zones[z].watermarks.high - zones[z].freePages - writeback[z]))
+                let got = shrinkZone(z, node: n, want: min(budget, zones[z].watermarks.high + reserve(z) - zones[z].freePages - writeback[z]))
                 budget -= got
             }
             if zs.allSatisfy(balanced) {
                 reclaim.awake[n] = false
+                reclaim.highestZone[n] = nil
                 emit(.workload, "kswapd", detail: "node\(n) balanced at the high watermarks: \(reclaim.reclaimed[n]) pages reclaimed, \(reclaim.swappedOut[n]) swapped out")
                 reclaim.reclaimed[n] = 0
                 reclaim.swappedOut[n] = 0
             }
         }
+    }
+
+    /// `wakeup_kswapd()`'s record of who wants the node balanced: an allocation that found one
+    /// of its zones below the low watermark raises `kswapd_highest_zoneidx` to the highest zone
+    /// it may use; kswapd, woken, balances for that.
+    @inline(__always) mutating func noteKswapdWaker(node n: Int, highestZone: ZoneType) {
+        guard n < reclaim.highestZone.count else { return }
+        if let h = reclaim.highestZone[n], h >= highestZone { return }
+        reclaim.highestZone[n] = highestZone
     }
 
     /// `shrink_node()` on one zone's pages: a clock over the zone's span gives referenced and
@@ -117,7 +142,8 @@ extension Machine {
 
     /// Page cache fills the memory that processes and the kernel leave free, as on a machine
     /// that has run a while: files are read in order, a readahead window at a time, until no
-    /// zone has more free than its high watermark. Each window is one `alloc_pages()` of its
+    /// zone has more free than its high watermark (and its lowmem reserve, which page cache,
+    /// allowed up to ZONE_MOVABLE, must leave). Each window is one `alloc_pages()` of its
     /// order, `split_page()` into order-0 page-cache pages, as large reads on a quiet machine
     /// tend to get contiguous memory.
     mutating func fillPageCache() {
@@ -133,7 +159,8 @@ extension Machine {
             var off = 0
             while off < files[f].pages.count {
                 guard files[f].pages[off] == PageArrays.none else { off += 1; continue }
-                if !zones.contains(where: { $0.managed > 0 && $0.freePages > $0.watermarks.high }) { return }
+                if !zones.indices.contains(where: { zones[$0].managed > 0
+                    && watermarkOK(zone: $0, order: 0, mark: zones[$0].watermarks.high, highestZone: gfp.highestZone) }) { return }
                 cpu = (cpu + 1) % config.cpus
                 let node = cpu % config.nodes
                 var run = 0

@@ -124,6 +124,7 @@ enum LiveText {
             buddy: buddy, pageblocks: pageblocks, perCPU: [],
             lru: ["nr_inactive_anon", "nr_active_anon", "nr_inactive_file", "nr_active_file", "nr_unevictable"].map(stat),
             isolatedAnon: stat("nr_isolated_anon"), isolatedFile: stat("nr_isolated_file"),
-            pcpSummary: "\(CountText.compact(Int(clamping: zone.pcpCount), width: ZonePanel.countWidth)) pages on \(zone.cpus) cpus")
+            pcpSummary: "\(CountText.compact(Int(clamping: zone.pcpCount), width: ZonePanel.countWidth)) pages on \(zone.cpus) cpus",
+            protection: zone.protection?.map { Int(clamping: $0) })
     }
 }

@@ -27,6 +27,9 @@ struct ZoneStats: Hashable, Sendable {
     var isolatedAnon: Int, isolatedFile: Int
     /// Live mode: zoneinfo's per-cpu pages summed over cpus, shown instead of `perCPU`.
     var pcpSummary: String? = nil
+    /// lowmem_reserve[] (zoneinfo's `protection:`) by highest zone index of the allocation, or
+    /// nil if unknown.
+    var protection: [Int]? = nil
 }
 
 extension Machine {
@@ -43,7 +46,8 @@ extension Machine {
             pageblocks: pageblockCounts(zone: z),
             perCPU: zone.pcp.enumerated().map { ZoneStats.PerCPU(cpu: $0, count: $1.count, high: $1.high, batch: $1.batch) },
             lru: LRUList.allCases.map { node.lru($0) },
-            isolatedAnon: node.nrIsolatedAnon, isolatedFile: node.nrIsolatedFile)
+            isolatedAnon: node.nrIsolatedAnon, isolatedFile: node.nrIsolatedFile,
+            protection: zone.lowmemReserve)
     }
 
     /// The zone index a block belongs to (its first page's zone, else the zone of the same node

@@ -82,7 +82,7 @@ struct CaptureImport {
         let cpus = max(1, min(256, snapshot.zones?.map(\.cpus).max() ?? 1))
         var description = ImportedMachine(geometry: geometry, cpus: cpus, blocks: imported.map(\.block),
                                           realBlocks: imported.map(\.id))
-        description.watermarks = realWatermarks(snapshot, highestZone: target.zone == "Movable" ? 3 : 2)
+        (description.watermarks, description.lowmemReserve) = realWatermarks(snapshot)
         description.swap = (snapshot.meminfo?["SwapTotal"] ?? 1) > 0
         let machine: Machine
         do {
@@ -96,20 +96,25 @@ struct CaptureImport {
         return CaptureImport(machine: machine, block: BlockID(engine), refusal: nil)
     }
 
-    /// zoneinfo's watermarks per zone type, summed over nodes, each raised by the zone's
-    /// `protection:` for allocations up to zone index `highestZone`.
-    static func realWatermarks(_ snapshot: LiveSnapshot, highestZone: Int) -> [ZoneType: Watermarks] {
+    /// zoneinfo's watermarks and `protection:` (lowmem_reserve[], its first entries, one per
+    /// zone type memtop has) per zone type, summed over nodes.
+    static func realWatermarks(_ snapshot: LiveSnapshot) -> ([ZoneType: Watermarks], [ZoneType: [Int]]) {
         var marks: [ZoneType: Watermarks] = [:]
+        var reserves: [ZoneType: [Int]] = [:]
+        let types = ZoneType.allCases.count
         for zone in snapshot.zones ?? [] where zone.managed > 0 {
             guard let type = ZoneType(kernelName: zone.name), let min = zone.min else { continue }
-            let reserve = Int(zone.protection.flatMap { $0.indices.contains(highestZone) ? $0[highestZone] : nil } ?? 0)
             var w = marks[type] ?? Watermarks()
-            w.min += Int(min) + reserve
-            w.low += Int(zone.low ?? min) + reserve
-            w.high += Int(zone.high ?? min) + reserve
+            w.min += Int(min)
+            w.low += Int(zone.low ?? min)
+            w.high += Int(zone.high ?? min)
             marks[type] = w
+            if let protection = zone.protection, protection.count >= types {
+                let sum = reserves[type] ?? Array(repeating: 0, count: types)
+                reserves[type] = (0..<types).map { sum[$0] + Int(protection[$0]) }
+            }
         }
-        return marks
+        return (marks, reserves)
     }
 
     /// The zone a block's pages take migrated pages in, and where that zone starts: the block's

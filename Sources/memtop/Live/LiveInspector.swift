@@ -75,7 +75,8 @@ struct LiveInspector {
         (snapshot.zones ?? []).map { zone in
             InspectReport.Zone(node: zone.node, name: zone.name, startPfn: zone.startPFN,
                                spanned: zone.spanned, present: zone.present, managed: zone.managed,
-                               freePages: snapshot.buddy(node: zone.node, zone: zone.name)?.freePages ?? zone.free)
+                               freePages: snapshot.buddy(node: zone.node, zone: zone.name)?.freePages ?? zone.free,
+                               protection: zone.protection)
         }
     }
 

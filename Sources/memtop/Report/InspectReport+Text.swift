@@ -14,12 +14,13 @@ extension InspectReport {
         out.append("")
         out.append("Zones")
         out.append(Self.row(["node", "zone", "start_pfn", "spanned", "present", "managed", "free"],
-                            widths: [4, -8, 10, 10, 10, 10, 10]))
+                            widths: [4, -8, 10, 10, 10, 10, 10]) + "  protection")
         for zone in zones {
             out.append(Self.row([String(zone.node), zone.name, zone.startPfn.map(Self.hex) ?? "-",
                                  String(zone.spanned), String(zone.present), String(zone.managed),
                                  String(zone.freePages)],
-                                widths: [4, -8, 10, 10, 10, 10, 10]))
+                                widths: [4, -8, 10, 10, 10, 10, 10])
+                       + "  " + (zone.protection.map { "(" + $0.map(String.init).joined(separator: ", ") + ")" } ?? "-"))
         }
         out.append("")
         out.append("Blocks (pages by kind; verdict of a what-if offline)")

@@ -24,9 +24,14 @@ struct InspectReport: Codable, Equatable, Sendable {
         /// Free pages: buddyinfo's sum over orders of count << order (zoneinfo's "pages free"
         /// when buddyinfo is unavailable).
         var freePages: UInt64
+        /// lowmem_reserve[] (zoneinfo's `protection:`): per highest zone index of an allocation,
+        /// lowest first, the pages it must leave free here above the watermark. One entry per
+        /// zone type (DMA, DMA32, Normal, Movable; the kernel's zoneinfo adds Device); nil when
+        /// unknown.
+        var protection: [UInt64]? = nil
 
         enum CodingKeys: String, CodingKey {
-            case node, name, spanned, present, managed
+            case node, name, spanned, present, managed, protection
             case startPfn = "start_pfn"
             case freePages = "free_pages"
         }
@@ -40,6 +45,7 @@ struct InspectReport: Codable, Equatable, Sendable {
             try c.encode(present, forKey: .present)
             try c.encode(managed, forKey: .managed)
             try c.encode(freePages, forKey: .freePages)
+            try c.encode(protection, forKey: .protection)
         }
     }
 

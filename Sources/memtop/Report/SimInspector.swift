@@ -10,7 +10,8 @@ struct SimInspector {
             guard z.spanned > 0 || z.present > 0 else { return nil }
             return InspectReport.Zone(node: z.node.raw, name: z.name, startPfn: UInt64(z.startPFN.raw),
                                       spanned: UInt64(z.spanned), present: UInt64(z.present),
-                                      managed: UInt64(z.managed), freePages: UInt64(m.buddyFreePages(zone: i)))
+                                      managed: UInt64(z.managed), freePages: UInt64(m.buddyFreePages(zone: i)),
+                                      protection: z.lowmemReserve.map { UInt64($0) })
         }
         let blocks = m.blocks.map { b -> InspectReport.Block in
             let s = m.blockSummary(b.id)

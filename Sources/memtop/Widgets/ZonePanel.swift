@@ -35,6 +35,12 @@ struct ZonePanel {
         plain("free \(n(s.freePages))  managed \(n(s.managed))  present \(n(s.present))")
         lines.append([("span ", .plain.dim()), ("\(s.startPFN)+\(bare(s.spanned))", .plain),
                       ("  wmark ", .plain.dim()), (s.watermarks.map(bare).joined(separator: "/"), .plain)])
+        // lowmem_reserve[] (zoneinfo's protection:) for the two kinds of allocation memtop has:
+        // user pages may use ZONE_MOVABLE, kernel allocations zones up to ZONE_NORMAL.
+        if let p = s.protection, p.count > ZoneType.movable.rawValue, p.contains(where: { $0 > 0 }) {
+            lines.append([("lowmem reserve ", .plain.dim()), ("user \(bare(p[ZoneType.movable.rawValue]))", .plain),
+                          ("  kernel \(bare(p[ZoneType.normal.rawValue]))", .plain)])
+        }
         if let buddy = s.buddy { lines += buddyTable(buddy, width: width) }
         if let pb = s.pageblocks {
             var row: Line = [("pageblocks", .plain.dim())]

@@ -160,10 +160,16 @@ struct HotplugCommandTests {
         let zones = try #require(report["zones"] as? [[String: Any]])
         #expect(zones.contains { $0["name"] as? String == "Movable" })
         for z in zones {
-            for key in ["node", "name", "start_pfn", "spanned", "present", "managed", "free_pages"] {
+            for key in ["node", "name", "start_pfn", "spanned", "present", "managed", "free_pages", "protection"] {
                 #expect(z.keys.contains(key))
             }
         }
+        // lowmem_reserve[] as zoneinfo prints it: node0 DMA32 keeps Normal / 256 from kernel
+        // allocations and (Normal + Movable) / 256 from user pages.
+        let node0 = zones.filter { $0["node"] as? Int == 0 }
+        let managed = { (name: String) in node0.first { $0["name"] as? String == name }?["managed"] as? Int ?? 0 }
+        let dma32 = try #require(node0.first { $0["name"] as? String == "DMA32" })
+        #expect(dma32["protection"] as? [Int] == [0, 0, managed("Normal") / 256, (managed("Normal") + managed("Movable")) / 256])
         let blocks = try #require(report["blocks"] as? [[String: Any]])
         #expect(blocks.count == 128)
         let b0 = blocks[0], b60 = blocks[60], b127 = blocks[127]

@@ -248,6 +248,17 @@ struct LessonTests {
         #expect(movableBlocks(app) == 2 * quarter)
     }
 
+    @Test("lesson 1's last step: the zone panel shows DMA32's lowmem reserve for user pages and for the kernel")
+    func zonesReserve() throws {
+        let app = try Self.open("zones", at: 4)
+        let m = app.map.machine
+        let zone = try #require(m.zoneIndex(app.map.cursorPFN))
+        #expect(m.zones[zone].type == .dma32)
+        let reserve = m.zones[zone].lowmemReserve
+        #expect(reserve[ZoneType.movable.rawValue] > reserve[ZoneType.normal.rawValue] && reserve[ZoneType.normal.rawValue] > 0)
+        #expect(Self.screen(app).contains("lowmem reserve user \(reserve[ZoneType.movable.rawValue])  kernel \(reserve[ZoneType.normal.rawValue])"))
+    }
+
     @Test("lessons 2 and 3: isolation and the per-cpu drain happen where the text says")
     func isolationAndPCP() throws {
         let isolated = try Self.open("pageblocks", at: 3)

@@ -24,5 +24,11 @@ extension Lesson {
             "(bold red k): kernel objects that cannot move. Press Enter to see every page, Esc to",
             "come back. Such a block cannot go offline; lesson 6 shows why, step by step.",
         ]),
+        LessonStep(machine: "--seed 1", workload: false, mode: .zone, cursor: .firstBlock(.dma32, node: 0), text: [
+            "A lower zone keeps a reserve (zone panel: lowmem reserve; zoneinfo: protection:).",
+            "User pages, which could use the zones above, leave DMA32 1/256 of their memory, so",
+            "the kernel, which cannot use Movable, still finds some here. ZONE_DMA, smaller than",
+            "its reserve, stays free, as on every real machine.",
+        ]),
     ])
 }
