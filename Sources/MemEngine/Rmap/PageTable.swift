@@ -95,6 +95,7 @@ struct PageTable: Codable, Equatable, Sendable, RandomAccessCollection {
         if i & mask == 0 {
             pmds.append(.table(allocPTEPage()))
         } else if pmds[pmds.count - 1].tablePage == nil {
+            // The range's PMD is none (a leaf fills its range, so none can follow one here).
             splitPMD(containing: i - 1)
         }
         endIndex = i + 1

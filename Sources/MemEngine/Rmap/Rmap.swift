@@ -98,21 +98,14 @@ extension Machine {
             if stopAtMigration && migrating, let p = pte.presentPFN ?? pte.migrationPFN,
                pages.has(pages.folioHead(p), .isolated) { return .heldByMigration }
             if let leaf = processes[pid].ptes.pmdLeaf(at: i) {
-                // A PMD maps a whole THP (`zap_huge_pmd()`): one entry for all its pages,
-                // unless the walk starts inside it or a migration entry's pages would overrun
-                // the budget; then the PMD is split and its PTEs zapped one by one.
+                // A PMD maps a whole THP: one entry for all its pages, unless the walk starts
+                // inside it or a migration entry's pages (each counted, as PTEs were) would
+                // overrun the budget; then the PMD is split and its PTEs zapped one by one.
                 let nr = processes[pid].ptes.pmdPages
                 if processes[pid].ptes.isPMDAligned(i) && (leaf.presentPFN != nil || zapped + nr <= budget) {
-                    processes[pid].ptes.clearPMD(at: i)
+                    zapHugePMD(pid: pid, at: i, leaf: leaf, migrating: migrating, cpu: cpu)
                     i += nr
                     zapped += nr
-                    if let p = leaf.presentPFN {
-                        pages.mapcount[p] = 0
-                        if migrating && pages.has(p, .isolated) { continue }
-                        releaseUserPage(p, cpu: cpu)
-                    } else if let p = leaf.migrationPFN {
-                        pages.mapcount[p] = 0
-                    }
                     continue
                 }
                 processes[pid].ptes.splitPMD(containing: i)
@@ -139,6 +132,19 @@ extension Machine {
             }
         }
         return i >= end ? .unmapped : .budgetSpent
+    }
+
+    /// `zap_huge_pmd()`: the PMD cleared and the THP it maps unmapped and freed, unless a
+    /// migration holds it; a PMD migration entry is just dropped.
+    private mutating func zapHugePMD(pid: Int, at i: Int, leaf: PTE, migrating: Bool, cpu: Int) {
+        processes[pid].ptes.clearPMD(at: i)
+        if let p = leaf.presentPFN {
+            pages.mapcount[p] = 0
+            if migrating && pages.has(p, .isolated) { return }
+            releaseUserPage(p, cpu: cpu)
+        } else if let p = leaf.migrationPFN {
+            pages.mapcount[p] = 0
+        }
     }
 
     /// Where `zapPTEs` stopped.
