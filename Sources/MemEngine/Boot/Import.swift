@@ -198,7 +198,7 @@ extension Machine {
                     let lruFlags = flags.intersection([.active, .referenced, .unevictable])
                     let index = processes[pid].ptes.count
                     fillLargeAnonFolio(p, order: thpOrder, pid: pid, index: index, flags: lruFlags.union(.swapBacked), mapcount: 1)
-                    for i in 0..<thp { processes[pid].ptes.append(.present(p + i)) }
+                    processes[pid].ptes.appendFolio(head: p, pages: thp)
                     lruAdd(p)
                     folioEnd = offset + thp
                 case .anon:

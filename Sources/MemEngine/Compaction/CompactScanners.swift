@@ -368,8 +368,7 @@ extension Machine {
             files[Int(owner)].pages[Int(index)] = UInt32(dst)
         } else if kind == .anon, mapped {
             let pid = Int(owner), i = Int(index)
-            if i < processes[pid].ptes.count && processes[pid].ptes[i] == .present(src) {
-                processes[pid].ptes[i] = .present(dst)
+            if processes[pid].ptes.replaceFolio(at: i, pages: 1, from: .present(src), to: .present(dst)) == 1 {
                 pages.mapcount[dst] = 1
             }
         }

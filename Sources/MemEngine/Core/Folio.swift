@@ -65,12 +65,7 @@ extension Machine {
         fill(pt, kind: .pageTable, owner: UInt32(pid), index: UInt32(processes[pid].pageTables.count))
         processes[pid].pageTables.append(UInt32(pt))
         fillLargeAnonFolio(p, order: order, pid: pid, index: index, flags: .swapBacked, mapcount: 1)
-        if index + order.pagesCount > processes[pid].ptes.capacity {
-            // Grow by a quarter when full, as `faultAnon` does: reserving on every fault would
-            // reallocate and copy the whole PTE array each time.
-            processes[pid].ptes.reserveCapacity(index + order.pagesCount + index / 4)
-        }
-        processes[pid].ptes.append(contentsOf: (p..<(p + order.pagesCount)).lazy.map(PTE.present))
+        processes[pid].ptes.appendPMD(head: p)
         folioAddLRU(p, cpu: cpu)
         vmstat.pgfault += 1
         vmstat.thpFaultAlloc += 1
@@ -86,6 +81,14 @@ extension Machine {
         let order = pages.folioOrder(head)
         guard order > 0 else { return [head] }
         let mapped = pages.mapcount[head] > 0
+        if mapped && pages.kindOf(head) == .anon {
+            // A PMD that maps it becomes a page of PTEs first (`split_huge_pmd()`).
+            let pid = Int(pages.owner[head]), index = Int(pages.index[head])
+            if pid < processes.count, index < processes[pid].ptes.count,
+               let leaf = processes[pid].ptes.pmdLeaf(at: index), (leaf.presentPFN ?? leaf.migrationPFN) == head {
+                processes[pid].ptes.splitPMD(containing: index)
+            }
+        }
         let flags = pages.flagsOf(head).subtracting(.lru)
         let extra = pages.refcount[head]   // its own reference plus the isolation's
         var out: [Int] = []

@@ -85,6 +85,7 @@ extension Machine {
 
         // Content: every PTE, page-cache slot and slab slot holds one page whose token matches.
         for proc in processes {
+            try checkPageTable(proc)
             for (i, pte) in proc.ptes.enumerated() {
                 if let p = pte.presentPFN ?? pte.migrationPFN {
                     try mark(p, "pid \(proc.pid) pte \(i)")

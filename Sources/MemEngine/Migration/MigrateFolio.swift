@@ -99,9 +99,7 @@ extension Machine {
                  detail: "swap-cache folio not yet mapped (swap-in in flight): no rmap, nothing to unmap; it moves in this pass")
         } else if kind == .anon && mapped {
             let pid = Int(pages.owner[src]), index = Int(pages.index[src])
-            for i in 0..<nr where index + i < processes[pid].ptes.count {
-                processes[pid].ptes[index + i] = .migration(src + i)
-            }
+            processes[pid].ptes.setFolio(at: index, pages: nr, to: .migration(src))
             pages.mapcount[src] = 0
             emit(.hotplug, "try_to_migrate", block: b, pfn: src,
                  detail: "pid \(pid): \(nr == 1 ? "pte -> migration entry" : "its PMD (\(nr) pages) -> one PMD migration entry")\(sync ? "" : ", TLB flush batched")")
@@ -166,11 +164,7 @@ extension Machine {
             let alive = processes[pid].alive
             if u.wasMapped && alive {
                 let index = Int(pages.index[src])
-                var restored = 0
-                for i in 0..<nr where index + i < processes[pid].ptes.count && processes[pid].ptes[index + i].migrationPFN == src + i {
-                    processes[pid].ptes[index + i] = .present(dst + i)
-                    restored += 1
-                }
+                let restored = processes[pid].ptes.replaceFolio(at: index, pages: nr, from: .migration(src), to: .present(dst))
                 if restored > 0 { pages.mapcount[dst] = 1 }
                 operation?.anonPagesRemapped += restored
                 emit(.hotplug, "remove_migration_ptes", block: b, pfn: src, toPFN: dst,
@@ -211,11 +205,7 @@ extension Machine {
         if pages.kindOf(src) == .anon {
             let pid = Int(pages.owner[src]), index = Int(pages.index[src])
             if u.wasMapped, processes[pid].alive {
-                var restored = 0
-                for i in 0..<nr where index + i < processes[pid].ptes.count && processes[pid].ptes[index + i].migrationPFN == src + i {
-                    processes[pid].ptes[index + i] = .present(src + i)
-                    restored += 1
-                }
+                let restored = processes[pid].ptes.replaceFolio(at: index, pages: nr, from: .migration(src), to: .present(src))
                 if restored > 0 { pages.mapcount[src] = 1 }
             }
             if u.heldAnonVMA { putAnonVMA(pid) }

@@ -12,6 +12,8 @@ public struct PTERef: Hashable, Sendable {
     public var pid: Int
     /// The virtual page number in the process's anonymous area (the model starts it at 0).
     public var virtualPage: Int
+    /// Whether a PMD maps it (a PMD-mapped THP: one entry for the whole folio), not a PTE.
+    public var pmdMapped = false
 }
 
 extension PTE {
@@ -32,8 +34,8 @@ extension Machine {
         let pid = Int(pages.owner[p]), index = Int(pages.index[p])
         guard pid < processes.count, index < processes[pid].ptes.count else { return [] }
         switch processes[pid].ptes[index].state {
-        case .present(let q) where q == pfn: return [PTERef(pid: pid, virtualPage: index)]
-        case .migration(let q) where q == pfn: return [PTERef(pid: pid, virtualPage: index)]
+        case .present(let q) where q == pfn, .migration(let q) where q == pfn:
+            return [PTERef(pid: pid, virtualPage: index, pmdMapped: processes[pid].ptes.pmdLeaf(at: index) != nil)]
         default: return []
         }
     }

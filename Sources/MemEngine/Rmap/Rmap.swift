@@ -34,7 +34,7 @@ extension Machine {
 
     mutating func spawnProcess(node: Int, cpu: Int) -> Int {
         let pid = processes.count
-        processes.append(Process(pid: pid, node: NodeID(node), cpu: CPU(cpu)))
+        processes.append(Process(pid: pid, node: NodeID(node), cpu: CPU(cpu), ptes: PageTable(pmdOrder: thpOrder)))
         processes[pid].exitTick = tick + drawLifetime(WorkloadTiming.of(config.workload).longLifetime)
         anonVMAs.append(AnonVMA(refcount: 1))
         alivePIDs.append(pid)
@@ -48,7 +48,7 @@ extension Machine {
     mutating func faultAnon(pid: Int) -> Int? {
         guard processes[pid].ptes.count < processes[pid].rssLimit else { return nil }
         // Locals, not a copy of the process: a copy would make the append below copy the
-        // whole PTE array.
+        // whole page table.
         if let thp = faultAnonTHP(pid: pid) { return thp }
         let node = processes[pid].node.raw, cpu = processes[pid].cpu.raw
         if processes[pid].ptes.count % 64 == 0 {
@@ -61,11 +61,6 @@ extension Machine {
         }
         let index = processes[pid].ptes.count
         fill(p, kind: .anon, owner: UInt32(pid), index: UInt32(index), flags: .swapBacked, mapcount: 1)
-        if index == processes[pid].ptes.capacity {
-            // Grow by a quarter, not the array's default doubling: page tables are the engine's
-            // largest table after the page arrays, and slack would cost up to 4 bytes a page.
-            processes[pid].ptes.reserveCapacity(index + index / 4 + 64)
-        }
         processes[pid].ptes.append(.present(p))
         folioAddLRU(p, cpu: cpu)
         vmstat.pgfault += 1
@@ -102,15 +97,28 @@ extension Machine {
             let pte = processes[pid].ptes[i]
             if stopAtMigration && migrating, let p = pte.presentPFN ?? pte.migrationPFN,
                pages.has(pages.folioHead(p), .isolated) { return .heldByMigration }
-            processes[pid].ptes[i] = .none
+            if let leaf = processes[pid].ptes.pmdLeaf(at: i) {
+                // A PMD maps a whole THP: one entry for all its pages, unless the walk starts
+                // inside it or a migration entry's pages (each counted, as PTEs were) would
+                // overrun the budget; then the PMD is split and its PTEs zapped one by one.
+                let nr = processes[pid].ptes.pmdPages
+                if processes[pid].ptes.isPMDAligned(i) && (leaf.presentPFN != nil || zapped + nr <= budget) {
+                    zapHugePMD(pid: pid, at: i, leaf: leaf, migrating: migrating, cpu: cpu)
+                    i += nr
+                    zapped += nr
+                    continue
+                }
+                processes[pid].ptes.splitPMD(containing: i)
+            }
+            processes[pid].ptes.set(i, .none)
             i += 1
             zapped += 1
             if let p = pte.presentPFN {
-                // A large folio is unmapped and freed at its head; its tails' PTEs follow.
+                // A PTE-mapped large folio is unmapped and freed at its head; its tails' PTEs follow.
                 let nr = pages.folioPages(p)
                 if nr > 1 {
                     guard !pages.isTail(p) else { continue }
-                    for j in i..<min(i + nr - 1, end) { processes[pid].ptes[j] = .none }
+                    for j in i..<min(i + nr - 1, end) { processes[pid].ptes.set(j, .none) }
                     i = min(i + nr - 1, end)
                     zapped += nr - 1
                 }
@@ -126,6 +134,19 @@ extension Machine {
         return i >= end ? .unmapped : .budgetSpent
     }
 
+    /// `zap_huge_pmd()`: the PMD cleared and the THP it maps unmapped and freed, unless a
+    /// migration holds it; a PMD migration entry is just dropped.
+    private mutating func zapHugePMD(pid: Int, at i: Int, leaf: PTE, migrating: Bool, cpu: Int) {
+        processes[pid].ptes.clearPMD(at: i)
+        if let p = leaf.presentPFN {
+            pages.mapcount[p] = 0
+            if migrating && pages.has(p, .isolated) { return }
+            releaseUserPage(p, cpu: cpu)
+        } else if let p = leaf.migrationPFN {
+            pages.mapcount[p] = 0
+        }
+    }
+
     /// Where `zapPTEs` stopped.
     enum ZapEnd { case unmapped, budgetSpent, heldByMigration }
 
@@ -135,7 +156,7 @@ extension Machine {
         let cpu = processes[pid].cpu.raw
         for pt in processes[pid].pageTables { freePages(Int(pt), order: 0, cpu: cpu) }
         processes[pid].pageTables = []
-        processes[pid].ptes = []
+        processes[pid].ptes.removeAll()
         processes[pid].alive = false
         processes[pid].exitCursor = nil
         anonVMAs[pid].refcount -= 1

@@ -30,9 +30,10 @@ extension Machine {
             + heapBytes(pages.mapcount) + heapBytes(pages.owner) + heapBytes(pages.index)
     }
 
-    /// PTE arrays (one word per virtual page ever faulted) and page-table page lists.
+    /// Page tables (a PMD word per 512 virtual pages, a PTE page of 512 words per range mapped
+    /// page by page) and page-table page lists.
     private var processBytes: Int {
-        heapBytes(processes) + processes.reduce(0) { $0 + heapBytes($1.ptes) + heapBytes($1.pageTables) }
+        heapBytes(processes) + processes.reduce(0) { $0 + heapBytes($1.ptes.pmds) + heapBytes($1.ptes.ptePages) + heapBytes($1.pageTables) }
             + heapBytes(anonVMAs) + heapBytes(alivePIDs)
     }
 

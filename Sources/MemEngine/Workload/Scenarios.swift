@@ -22,7 +22,7 @@ extension Machine {
         let pid = Int(pages.owner[p]), index = Int(pages.index[p])
         guard processes[pid].alive else { return false }
         let slot = allocSwapSlot(pid: UInt32(pid), index: UInt32(index))
-        processes[pid].ptes[index] = .swap(slot)
+        processes[pid].ptes.set(index, .swap(slot))
         pages.mapcount[p] = 0
         pages.set(p, .swapcache)
         inFlightIO.append(PendingIO(kind: .swapInMap, pfn: UInt32(p), due: tick + ticks))
@@ -40,7 +40,7 @@ extension Machine {
               isolateLRU(p) else { return false }
         let pid = Int(pages.owner[p]), index = Int(pages.index[p])
         let slot = allocSwapSlot(pid: UInt32(pid), index: UInt32(index))
-        processes[pid].ptes[index] = .swap(slot)
+        processes[pid].ptes.set(index, .swap(slot))
         pages.mapcount[p] = 0
         pages.set(p, [.swapcache, .writeback])
         inFlightIO.append(PendingIO(kind: .swapOut, pfn: UInt32(p), due: tick + ticks))

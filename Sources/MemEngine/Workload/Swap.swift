@@ -12,7 +12,7 @@ extension Machine {
         guard pid < processes.count, processes[pid].alive, processes[pid].exitCursor == nil, index < processes[pid].ptes.count,
               processes[pid].ptes[index].presentPFN == p, isolateLRU(p) else { return false }
         let slot = allocSwapSlot(pid: UInt32(pid), index: UInt32(index))
-        processes[pid].ptes[index] = .swap(slot)
+        processes[pid].ptes.set(index, .swap(slot))
         pages.mapcount[p] = 0
         pages.set(p, [.swapcache, .writeback])
         // An SSD write with the queue it waits in: 200 µs to 1 ms.

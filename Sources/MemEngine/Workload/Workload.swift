@@ -227,7 +227,7 @@ extension Machine {
             return
         }
         freeSwapSlot(slot)
-        processes[pid].ptes[index] = .present(p)
+        processes[pid].ptes.set(index, .present(p))
         pages.mapcount[p] = 1
         pages.clear(p, .swapcache)
     }

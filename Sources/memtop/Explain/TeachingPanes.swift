@@ -25,8 +25,8 @@ struct SpotlightPane {
             out.append(("no PTE maps it (a file page is found through the page cache, not a PTE)", .plain.dim()))
         }
         for pte in f.ptes {
-            // A THP is mapped by one PMD: one entry for all its pages, one migration entry.
-            let mapping = f.pages > 1
+            // A PMD-mapped THP has one entry for all its pages, one migration entry.
+            let mapping = pte.ref.pmdMapped
                 ? "virtual pages \(pte.ref.virtualPage)-\(pte.ref.virtualPage + f.pages - 1): pmd "
                 : "virtual page \(pte.ref.virtualPage): pte "
             out.append(("pid \(pte.ref.pid), " + mapping + Spotlight.history(pte.states), .plain))

@@ -123,7 +123,7 @@ struct LessonTests {
         #expect(followed.pages == 1 << order)
         let source = followed.source
         let ref = try #require(followed.ptes.first?.ref)
-        #expect(followed.ptes.count == 1, "one PMD maps the whole folio")
+        #expect(followed.ptes.count == 1 && ref.pmdMapped, "one PMD maps the whole folio")
         #expect(app.map.machine.pte(ref) == .present(source))
         #expect(Self.screen(app).contains("next n: migrate_folio_unmap pfn \(source)"))
         _ = app.update(.key(.char("n")))
