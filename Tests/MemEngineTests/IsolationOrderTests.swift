@@ -36,9 +36,8 @@ struct IsolationOrderTests {
     @Test("EBUSY at isolation: what was isolated is unset by start_isolate_page_range itself, no memory_notify")
     func failureUndoesItsOwnWork() throws {
         var m = try Machine(config: .small(seed: 1))
-        // The node's memmap sits at the top of its kernel memory, just below ZONE_MOVABLE.
-        let firstMovable = try #require(m.blocks.first { m.blockSummary($0.id).zone == .movable })
-        let top = BlockID(firstMovable.id.raw - 1)
+        // A block with a page that has_unmovable_pages() refuses (slab, a page table, memmap).
+        let top = try #require(m.blocks.map(\.id).first { m.offlineVerdict($0).errno == "EBUSY" })
         let range = m.pfnRange(of: top)
         let ppb = m.geometry.pagesPerPageblock
         let (result, events) = try offlineEvents(&m, top)
