@@ -59,9 +59,9 @@ extension Machine {
     }
 
     /// `memmap_init()`: links every present page to its zone and marks pageblocks Movable;
-    /// reserves what memblock handed out at boot; initialises the holes as reserved: those
-    /// inside a zone's span always, the one at the end of the last section only with the
-    /// memmap-roundup fix (without it that one holds garbage).
+    /// reserves what memblock handed out at boot; initialises the firmware's holes below the
+    /// end of memory as reserved, and the one from the end of memory to the end of its section
+    /// only with the memmap-roundup fix (without it that one holds garbage).
     mutating func memmapInit(layout: ZoneLayout) {
         let g = geometry
         for (zi, zone) in zones.enumerated() where zone.spanned > 0 {
