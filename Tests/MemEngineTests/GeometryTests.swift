@@ -69,31 +69,65 @@ struct ZoneLayoutTests {
         let c = MachineConfig(geometry: .x86_64, memoryBytes: 8 << 30, nodes: 1, cpus: 2, movablecore: nil, workload: .idle)
         let m = try Machine(config: c, warmupTicks: 0, populated: false)
         let z = zones(m, node: 0)
-        #expect(z[.dma] == 0..<4096)
+        // No RAM at pfn 0 (trim_bios_range()): DMA starts at pfn 1.
+        #expect(z[.dma] == 1..<4096)
         #expect(z[.dma32] == 4096..<(1 << 20))
         #expect(z[.normal] == (1 << 20)..<(2 << 20))
         #expect(z[.movable] == nil)
     }
 
-    @Test("movablecore carves ZONE_MOVABLE from the top of each node")
+    @Test("movablecore carves ZONE_MOVABLE from the top of each node, kernelcore spread evenly over the nodes")
     func movablecore() throws {
         let c = MachineConfig(geometry: .x86_64, memoryBytes: 16 << 30, nodes: 2, cpus: 2, movablecore: .bytes(4 << 30), workload: .idle)
         let m = try Machine(config: c, warmupTicks: 0, populated: false)
+        // find_zone_movable_pfns_for_nodes(): totalpages 4194304 less the 98 pages of holes
+        // below 1 MiB; kernelcore 4194206 - 1048576 = 3145630, 1572815 a node. Node 0 counts
+        // all of its memory below 4 GiB (1048478 present pages) and takes 524337 more above,
+        // ending at 1572913, rounded up to MAX_ORDER_NR_PAGES (1024): 1573888. Node 1 (from
+        // 2097152, all above 4 GiB) ends its kernel memory at 3669967, rounded up: 3670016.
+        #expect(zones(m, node: 0)[.movable] == 1_573_888..<2_097_152)
+        #expect(zones(m, node: 1)[.movable] == 3_670_016..<4_194_304)
         for n in 0..<2 {
             let z = zones(m, node: n)
-            let node = m.nodes[n]
-            #expect(z[.movable]?.upperBound == node.endPFN.raw)
-            #expect(z[.movable]?.count == (2 << 30) / 4096)
+            #expect(z[.movable]?.upperBound == m.nodes[n].endPFN.raw)
             #expect(z[.normal]?.upperBound == z[.movable]?.lowerBound)
         }
     }
 
-    @Test("kernelcore leaves that much to the kernel zones")
+    @Test("kernelcore counts present pages and rounds up to MAX_ORDER_NR_PAGES, not to a block")
     func kernelcore() throws {
         let c = MachineConfig(memoryBytes: 1 << 30, nodes: 1, cpus: 1, kernelcore: .bytes(768 << 20), movablecore: nil, workload: .idle)
         let m = try Machine(config: c, warmupTicks: 0, populated: false)
-        let movable = m.zones.filter { $0.type == .movable }.reduce(0) { $0 + $1.present }
-        #expect(movable == (256 << 20) / 4096)
+        // Teaching geometry: 8 pages of holes below 64 KiB (1 MiB scaled); ZONE_MOVABLE may
+        // only come from ZONE_NORMAL (from pfn 65536), so the kernel's 196608 pages end at
+        // 196616, rounded up to 128 pages (MAX_PAGE_ORDER 7): 196736, 128 pages into block 96,
+        // which spans two zones.
+        let movable = try #require(m.zones.first { $0.type == .movable && $0.spanned > 0 })
+        #expect(movable.startPFN.raw == 196_736)
+        #expect(movable.present == (1 << 30) / 4096 - 196_736)
+        #expect(m.validZones(BlockID(96)).isEmpty)
+        #expect(m.validZones(BlockID(97)) == [.movable])
+    }
+
+    @Test("movablecore=100% leaves no kernelcore, and so no ZONE_MOVABLE, as in the kernel")
+    func movablecoreAll() throws {
+        let c = MachineConfig(memoryBytes: 1 << 30, nodes: 1, cpus: 1, movablecore: .percent(100), workload: .idle)
+        let m = try Machine(config: c, warmupTicks: 0, populated: false)
+        #expect(!m.zones.contains { $0.type == .movable && $0.spanned > 0 })
+    }
+
+    @Test("the holes below 1 MiB are in the DMA zone's span but not present, and reserved")
+    func lowHoles() throws {
+        let c = MachineConfig(geometry: .x86_64, memoryBytes: 1 << 30, nodes: 1, cpus: 1, movablecore: nil, workload: .idle)
+        let m = try Machine(config: c, warmupTicks: 0, populated: false)
+        let dma = try #require(m.zones.first { $0.type == .dma })
+        #expect(dma.startPFN.raw == 1 && dma.spanned == 4095 && dma.present == 3998)
+        for p in [0, 159, 255] {
+            #expect(m.kind(PFN(p)) == .hole && m.flags(PFN(p)).contains(.reserved))
+        }
+        #expect(m.kind(PFN(158)) == .reserved && m.kind(PFN(256)) != .hole)
+        #expect(m.blocks[0].presentPages == 32768 - 98)
+        try m.checkInvariants()
     }
 
     @Test("a memory size that is not a whole number of blocks leaves a hole in the last block")

@@ -278,9 +278,12 @@ struct FixesTests {
         for without in [Set<Fix>(), [.swapinUnmappedSkip]] {
             var m = try Machine(config: .small(seed: 12, workload: .light, without: without, thp: .never))
             m.workloadEnabled = false
-            let block = try #require(offlinableBlocks(m, zone: .movable).first)
-            let range = m.pfnRange(of: block)
-            let p = try #require((range.lowerBound.raw..<range.upperBound.raw).first { m.kind(PFN($0)) == .anon && m.flags(PFN($0)).contains(.lru) })
+            func anonOnLRU(_ b: BlockID) -> Int? {
+                let range = m.pfnRange(of: b)
+                return (range.lowerBound.raw..<range.upperBound.raw).first { m.kind(PFN($0)) == .anon && m.flags(PFN($0)).contains(.lru) }
+            }
+            let block = try #require(offlinableBlocks(m, zone: .movable).first { anonOnLRU($0) != nil })
+            let p = try #require(anonOnLRU(block))
             let entered = m.enterSwapInWindow(PFN(p), ticks: 1_000_000)
             #expect(entered)
             try m.startOffline([block])

@@ -140,9 +140,9 @@ struct MigratePagesTests {
 
     @Test("a THP moves whole when a free block of its order exists outside the range")
     func thpMovedWhole() throws {
-        // Seed 2: on seed 1 node 1's DMA32 is too full for compaction to make a block for the
-        // last of the THPs, which is then split (the next test).
-        var m = try teachingMachine(thp: .always, seed: 2)
+        // Seed 4: node 1's first ZONE_MOVABLE block (node 0's starts inside a block) has a THP
+        // target for each of its large folios.
+        var m = try teachingMachine(thp: .always, seed: 4)
         let block = try #require(offlinableBlocks(m, zone: .movable).first)
         let heads = pfns(m, block).filter { m.pages.folioOrder($0.raw) == m.thpOrder && !m.pages.isTail($0.raw) }
         #expect(heads.count > 4, "the light workload's anon memory is mostly THP")

@@ -64,10 +64,11 @@ struct OnlineNotifierTests {
     }
 
     @Test("MEM_GOING_ONLINE refused: pr_debug, MEM_CANCEL_ONLINE, the zone's span as before, the block still offline, ENOMEM",
-          arguments: [60, 48])
+          arguments: [60, 112])
     func goingOnlineVetoed(block: Int) throws {
-        // 60 is inside node 0's ZONE_MOVABLE; 48 is its first block, so the zone shrank when
-        // it went offline and grows again in move_pfn_range_to_zone().
+        // 60 is inside node 0's ZONE_MOVABLE; 112 is node 1's first ZONE_MOVABLE block, so the
+        // zone shrank when it went offline and grows again in move_pfn_range_to_zone(). (Node
+        // 0's starts inside block 48, which spans two zones and cannot go offline.)
         var m = try offlined(BlockID(block))
         let before = m.zones, nodesBefore = m.nodes
         m.notifierErrorInject[.goingOnline] = .ENOMEM

@@ -4,7 +4,7 @@ import Testing
 @Suite("Reclaim: kswapd, swap and page cache as a real machine has them")
 struct ReclaimTests {
     @Test("the light workload swaps anon pages out and back in on its own", arguments: [
-        (WorkloadLevel.light, THPMode.never, 60_000), (.heavy, .never, 60_000),
+        (WorkloadLevel.light, THPMode.never, 100_000), (.heavy, .never, 60_000),
         // The default machine: with THP most anon memory is in large folios, which kswapd
         // does not swap (THP swap-out is not modelled), so the order-0 ones take longer.
         (.light, .always, 200_000),
@@ -13,7 +13,7 @@ struct ReclaimTests {
         var c = MachineConfig(workload: level)
         c.thp = thp
         var m = try Machine(config: c, warmupTicks: 0)
-        // Light acts once per 20 ticks (heavy once per 5): 60000 ticks are 3000 actions.
+        // Light acts once per 20 ticks (heavy once per 5): 100000 ticks are 5000 actions.
         for _ in 0..<ticks { m.step() }
         #expect(m.vmstat.pswpout > 0, "kswapd swapped nothing out")
         #expect(m.vmstat.pswpin > 0, "nothing was swapped back in")
@@ -26,7 +26,7 @@ struct ReclaimTests {
         c.thp = .never
         var m = try Machine(config: c, warmupTicks: 0)
         var seen = false
-        for _ in 0..<60_000 where !seen {
+        for _ in 0..<100_000 where !seen {
             m.step()
             for io in m.inFlightIO where io.kind == .swapOut {
                 let p = Int(io.pfn)

@@ -17,7 +17,7 @@ extension Machine {
 
         let layout = ZoneLayout(config: config)
         for n in 0..<config.nodes {
-            let range = layout.nodeRanges[n]
+            let range = layout.nodeSpans[n]
             let cpus = (0..<config.cpus).filter { $0 % config.nodes == n }.map(CPU.init)
             var indices: [Int] = []
             for t in ZoneType.allCases {
@@ -31,7 +31,7 @@ extension Machine {
         }
         for b in 0..<totalBlocks {
             let start = b * g.pagesPerBlock
-            let present = max(0, min(config.totalPages, start + g.pagesPerBlock) - start)
+            let present = layout.firmware.present(in: start..<(start + g.pagesPerBlock))
             let node = layout.nodeRanges.firstIndex { $0.contains(start) } ?? 0
             blocks.append(MemoryBlock(id: BlockID(b), node: NodeID(node), state: .online, presentPages: present))
         }
@@ -59,8 +59,9 @@ extension Machine {
     }
 
     /// `memmap_init()`: links every present page to its zone and marks pageblocks Movable;
-    /// reserves what memblock handed out at boot; initialises the hole at the end of a section
-    /// as reserved (the memmap-roundup fix) or leaves garbage there without it.
+    /// reserves what memblock handed out at boot; initialises the firmware's holes below the
+    /// end of memory as reserved, and the one from the end of memory to the end of its section
+    /// only with the memmap-roundup fix (without it that one holds garbage).
     mutating func memmapInit(layout: ZoneLayout) {
         let g = geometry
         for (zi, zone) in zones.enumerated() where zone.spanned > 0 {
@@ -68,13 +69,20 @@ extension Machine {
                 pageblockZone[pb >> g.pageblockOrder] = UInt8(zi)
             }
         }
-        let present = min(config.totalPages, pages.count)
-        pages.reset(0..<present, to: .free)
+        let ram = layout.firmware.ram
+        let memoryEnd = ram.last?.upperBound ?? 0
+        var holeStart = 0
+        for r in ram {
+            pages.reset(holeStart..<r.lowerBound, to: .hole)
+            pages.set(holeStart..<r.lowerBound, .reserved)
+            pages.reset(r, to: .free)
+            holeStart = r.upperBound
+        }
         if config.has(.memmapRoundup) {
-            pages.reset(present..<pages.count, to: .hole)
-            pages.set(present..<pages.count, .reserved)
+            pages.reset(memoryEnd..<pages.count, to: .hole)
+            pages.set(memoryEnd..<pages.count, .reserved)
         } else {
-            for p in present..<pages.count {
+            for p in memoryEnd..<pages.count {
                 pages.reset(p, to: .garbage)
                 // Whatever was in memory: here, bits that make it look like an LRU page.
                 let junk = UInt16(truncatingIfNeeded: rng.next()) & ~(PageFlags.reserved.rawValue | PageFlags.buddy.rawValue)
@@ -82,28 +90,24 @@ extension Machine {
                 pages.refcount[p] = UInt8(truncatingIfNeeded: rng.next() | 1)
             }
         }
-        for r in layout.reservedRanges {
-            let r = r.clamped(to: 0..<present)
-            pages.reset(r, to: .reserved)
-            pages.set(r, .reserved)
-            PageArrays.fill(&pages.refcount, r, 1)
+        for reserved in layout.reservedRanges {
+            for r in layout.firmware.ram(in: reserved) {
+                pages.reset(r, to: .reserved)
+                pages.set(r, .reserved)
+                PageArrays.fill(&pages.refcount, r, 1)
+            }
         }
-        // Hole pages are spanned by the last zone but not present.
         for (zi, zone) in zones.enumerated() where zone.spanned > 0 {
-            let present = max(0, min(zone.endPFN.raw, config.totalPages) - zone.startPFN.raw)
-            zones[zi].present = present
-            let span = zone.startPFN.raw..<(zone.startPFN.raw + present)
-            let reserved = layout.reservedRanges.reduce(0) { $0 + $1.clamped(to: span).count }
-            zones[zi].managed = present - reserved
+            let span = zone.startPFN.raw..<zone.endPFN.raw
+            zones[zi].present = layout.firmware.present(in: span)
+            let reserved = layout.reservedRanges.reduce(0) { sum, r in sum + layout.firmware.present(in: r.clamped(to: span)) }
+            zones[zi].managed = zones[zi].present - reserved
         }
-        // The hole belongs to the last zone of the last node.
-        if config.totalPages < pages.count, let last = zones.lastIndex(where: { $0.spanned > 0 }) {
-            let end = zones[last].endPFN.raw
-            if end < pages.count {
-                zones[last].spanned += pages.count - end
-                for pb in stride(from: end, to: pages.count, by: g.pagesPerPageblock) {
-                    pageblockZone[pb >> g.pageblockOrder] = UInt8(last)
-                }
+        // The struct pages from the end of memory to the end of its section belong to the last
+        // zone of the last node (init_unavailable_range()), though no zone spans them.
+        if memoryEnd < pages.count, let last = zones.lastIndex(where: { $0.spanned > 0 }) {
+            for pb in stride(from: memoryEnd, to: pages.count, by: g.pagesPerPageblock) {
+                pageblockZone[pb >> g.pageblockOrder] = UInt8(last)
             }
         }
     }
@@ -113,7 +117,7 @@ extension Machine {
     mutating func memblockFreeAll() {
         for (zi, zone) in zones.enumerated() where zone.present > 0 {
             var p = zone.startPFN.raw
-            let end = zone.startPFN.raw + zone.present
+            let end = zone.endPFN.raw
             while p < end {
                 guard pages.kindOf(p) == .free else { p += 1; continue }
                 var order = min(geometry.maxOrder, p == 0 ? geometry.maxOrder : p.trailingZeroBitCount)
@@ -164,64 +168,62 @@ extension Machine {
 /// Where nodes, zones and boot-time reservations fall, computed from the configuration the
 /// way x86_64 does it, scaled to the geometry.
 struct ZoneLayout {
+    /// Per node, the memory blocks it owns (whole blocks; the last may end in a hole).
     var nodeRanges: [Range<Int>] = []
-    /// Per node, per zone type.
+    /// Per node, `[node_start_pfn, node_end_pfn)`: its first to its last pfn with RAM.
+    var nodeSpans: [Range<Int>] = []
+    /// Per node, per zone type: the zone's span (empty zones span 0..<0, as the kernel leaves them).
     var zoneRanges: [[Range<Int>]] = []
     var reservedRanges: [Range<Int>] = []
     var memblock = Memblock(totalPages: 0)
+    var firmware: FirmwareMap
 
     init(config: MachineConfig) {
         let g = config.geometry
         let totalBlocks = config.blockCount
         let pagesPerBlock = g.pagesPerBlock
+        firmware = FirmwareMap(config: config)
         var start = 0
         for n in 0..<config.nodes {
             let blocks = totalBlocks / config.nodes + (n < totalBlocks % config.nodes ? 1 : 0)
             nodeRanges.append(start..<(start + blocks * pagesPerBlock))
             start += blocks * pagesPerBlock
         }
-        let total = totalBlocks * pagesPerBlock
+        let ram = nodeRanges.enumerated().flatMap { n, r in firmware.ram(in: r).map { (node: n, pfns: $0) } }
+        nodeSpans = nodeRanges.indices.map { n in
+            let mine = ram.filter { $0.node == n }.map(\.pfns)
+            guard let lo = mine.first?.lowerBound, let hi = mine.last?.upperBound else { return 0..<0 }
+            return lo..<hi
+        }
+        // free_area_init(): each zone type's possible pfns, from the first pfn with RAM to
+        // max_pfn; a zone type above max_pfn is empty.
         let align = g.pagesPerPageblock
         let dmaEnd = max(align, Int(Double(16 << 20) * g.scale) / g.pageSize / align * align)
         let dma32End = max(dmaEnd, Int(Double(1 << 32) * g.scale) / g.pageSize / pagesPerBlock * pagesPerBlock)
-        // ZONE_MOVABLE comes out of the highest kernel zone present (`movable_zone`).
-        let movableZoneStart = total > dma32End ? dma32End : dmaEnd
-        let totalPages = config.totalPages
-        var movable = 0
-        if let mc = config.movablecore { movable = mc.pages(of: totalPages, pageSize: g.pageSize) }
-        if let kc = config.kernelcore {
-            let fromKernelcore = max(0, totalPages - kc.pages(of: totalPages, pageSize: g.pageSize))
-            movable = config.movablecore == nil ? fromKernelcore : min(movable, fromKernelcore)
-        }
-        let chunk = (g.maxOrder).pagesCount
+        let minPFN = firmware.ram.first?.lowerBound ?? 0
+        let maxPFN = firmware.ram.last?.upperBound ?? 0
+        let possible = [minPFN..<max(minPFN, min(dmaEnd, maxPFN)),
+                        min(dmaEnd, maxPFN)..<min(dma32End, maxPFN),
+                        min(dma32End, maxPFN)..<maxPFN]
+        // find_usable_zone_for_movable(): ZONE_MOVABLE comes out of the highest zone present.
+        let movableZone = possible.lastIndex { !$0.isEmpty } ?? 0
+        let zoneMovablePFN = ZoneMovable(ranges: ram, nodes: config.nodes,
+                                         usableStartPFN: possible[movableZone].lowerBound,
+                                         maxOrderNrPages: g.maxOrder.pagesCount)
+            .zoneMovablePFNs(kernelcore: config.kernelcore, movablecore: config.movablecore,
+                             movableNode: config.movableNode, pageSize: g.pageSize)
         for n in 0..<config.nodes {
-            let r = nodeRanges[n]
-            let nodeEnd = min(r.upperBound, max(r.lowerBound, totalPages))
-            let eligibleStart = max(r.lowerBound, movableZoneStart)
-            var movableStart: Int
-            if config.movableNode {
-                // find_zone_movable_pfns_for_nodes(): hotpluggable nodes (all but node 0) are
-                // ZONE_MOVABLE from their start; kernelcore= and movablecore= are ignored.
-                movableStart = n == 0 ? r.upperBound : eligibleStart
-            } else {
-                let share = movable * r.count / max(1, total)
-                movableStart = max(eligibleStart, nodeEnd - share)
-                if share == 0 { movableStart = r.upperBound }
+            // zone_spanned_pages_in_node() with adjust_zone_range_for_zone_movable().
+            let node = nodeSpans[n], zmp = zoneMovablePFN[n]
+            var spans = possible.map { p -> Range<Int> in
+                var lo = max(p.lowerBound, node.lowerBound), hi = min(p.upperBound, node.upperBound)
+                if zmp > 0 {
+                    if lo < zmp && hi > zmp { hi = zmp } else if lo >= zmp { hi = lo }
+                }
+                return lo < hi ? lo..<hi : 0..<0
             }
-            // The kernel rounds zone_movable_pfn up to a MAX_PAGE_ORDER boundary.
-            movableStart = (movableStart + chunk - 1) / chunk * chunk
-            if movableStart >= nodeEnd { movableStart = r.upperBound }
-            func clip(_ lo: Int, _ hi: Int) -> Range<Int> {
-                let a = max(lo, r.lowerBound), b = min(hi, r.upperBound)
-                return a < b ? a..<b : r.lowerBound..<r.lowerBound
-            }
-            let kernelTop = min(r.upperBound, movableStart)
-            zoneRanges.append([
-                clip(0, min(dmaEnd, kernelTop)),
-                clip(dmaEnd, min(dma32End, kernelTop)),
-                clip(dma32End, kernelTop),
-                movableStart < r.upperBound ? movableStart..<r.upperBound : r.upperBound..<r.upperBound,
-            ])
+            spans.append(zmp > 0 ? zmp..<node.upperBound : 0..<0)
+            zoneRanges.append(spans)
         }
         memblock = Memblock.place(config: config, nodeRanges: nodeRanges,
                                   movable: zoneRanges.map { $0[ZoneType.movable.rawValue] },
@@ -232,7 +234,7 @@ struct ZoneLayout {
     /// Pages of the kernel zones (DMA, DMA32, Normal) that have RAM behind them.
     var kernelZonePages: Int {
         zoneRanges.reduce(0) { sum, node in
-            sum + node[0..<ZoneType.movable.rawValue].reduce(0) { $0 + $1.count }
+            sum + node[0..<ZoneType.movable.rawValue].reduce(0) { $0 + firmware.present(in: $1) }
         }
     }
 }

@@ -27,11 +27,18 @@ enum InspectorText {
         return lines
     }
 
+    /// The zones a block's pageblocks belong to, lowest first ("DMA", "DMA32" for block 0).
+    static func spannedZones(_ m: Machine, _ id: BlockID) -> [String] {
+        let r = m.pfnRange(of: id)
+        let types = Set(stride(from: r.lowerBound.raw, to: r.upperBound.raw, by: m.geometry.pagesPerPageblock).compactMap { m.zoneType(PFN($0)) })
+        return types.sorted().map(\.description)
+    }
+
     static func block(_ m: Machine, _ id: BlockID) -> [Line] {
         let b = m.blocks[id.raw]
         let s = m.blockSummary(id)
         let range = m.addresses.viewRange(m.pfnRange(of: id))
-        let zone = s.multizone ? "multizone" : s.zone?.description ?? "no zone"
+        let zone = s.multizone ? spannedZones(m, id).joined(separator: "+") : s.zone?.description ?? "no zone"
         let valid = m.validZones(id).map(\.description).joined(separator: " ")
         var lines: [Line] = [
             ("\(m.addresses.name(id)) \(b.state.rawValue)  \(b.node) \(zone)  pfn \(range.lowerBound)-\(range.upperBound)  valid_zones \(valid.isEmpty ? "none" : valid)", .plain.bold()),
@@ -48,6 +55,12 @@ enum InspectorText {
             return lines
         }
         let verdict = m.offlineVerdict(id)
+        if s.multizone {
+            // The kernel gives no reason: offline_pages() never runs.
+            lines.append(("what-if offline: EINVAL, the block spans \(spannedZones(m, id).joined(separator: " and ")): it has no zone "
+                          + "(valid_zones none), so memory_block_offline() refuses it before offline_pages() runs", Style(fg: .brightRed, attributes: .bold)))
+            return lines
+        }
         if verdict.offlinable {
             lines.append(("what-if offline: would offline (every pageblock isolates; o tries it)", Style(fg: .brightGreen)))
             return lines

@@ -22,7 +22,7 @@ struct Memtop: ParsableCommand {
             SIZE|N%, --movablecore SIZE|N%, --seed N, --workload idle|light|heavy, --without FIX.
 
             Scenarios: each fix of the 2007 hot-remove series can be switched off to show the \
-            bug it fixed, e.g. 'memtop --without memmap-roundup' or 'memtop offline 48 --without \
+            bug it fixed, e.g. 'memtop --without memmap-roundup' or 'memtop offline 49 --without \
             anon-vma-hold'. FIX is isolate-freed-pages-asap (a migrated page comes back as the \
             next target: an endless loop), swapin-unmapped-skip (unmapping a page whose swap-in \
             is in flight), anon-vma-hold (a use-after-free of the anon_vma after an exit) or \

@@ -116,7 +116,9 @@ extension LessonStaging {
         switch self {
         case .swapInWindow(let ticks):
             let m = map.machine
-            guard let p = pfns.first(where: { m.kind(PFN($0)) == .anon && m.flags(PFN($0)).contains(.lru) && m.pageInfo(PFN($0)).mapcount > 0 }),
+            // The block's last such page: migration reaches it at the end of the offline, so its
+            // line stays in the log (a block of 4 KiB anon pages logs more lines than it keeps).
+            guard let p = pfns.last(where: { m.kind(PFN($0)) == .anon && m.flags(PFN($0)).contains(.lru) && m.pageInfo(PFN($0)).mapcount > 0 }),
                   map.machine.enterSwapInWindow(PFN(p), ticks: ticks) else {
                 throw LessonSetupError(description: "no mapped anon page on the LRU in \(map.cursorBlockID)")
             }

@@ -16,7 +16,7 @@ struct AppColourModeTests {
     func censusAgreesWithPages() {
         var machine = AppFixture.machine
         // Isolated pageblocks and pages off the LRU appear mid-offline.
-        try? machine.startOffline([BlockID(48)])
+        try? machine.startOffline([BlockID(49)])
         for _ in 0..<400 { machine.step() }
         let source = SimulatedMemory(machine: machine)
         for mode in ColourMode.allCases {
@@ -32,10 +32,10 @@ struct AppColourModeTests {
     @Test("Isolate wins a shared overview cell in the migratetype mode")
     func isolateWins() {
         var machine = AppFixture.machine
-        try? machine.startOffline([BlockID(48)])
+        try? machine.startOffline([BlockID(49)])
         while machine.operation?.isolatedPageblocks == 0 { machine.step() }
         let source = SimulatedMemory(machine: machine)
         let tiles = ColourMode.migratetype.tiles(source, blocks: source.blockViews, segmentsPerBlock: 6)
-        #expect(tiles[48].segments.first == MigrateType.isolate.rawValue)
+        #expect(tiles[49].segments.first == MigrateType.isolate.rawValue)
     }
 }

@@ -17,14 +17,14 @@ struct HotplugCommandTests {
 
     @Test("offline of a ZONE_MOVABLE block: trace with kernel names, summary, exit 0")
     func offlineSucceeds() throws {
-        let r = try memtop("offline", "48")
+        let r = try memtop("offline", "49")
         #expect(r.status == 0, "\(r.stderr)")
         for fn in ["memory_block_change_state", "zone_pcp_disable", "start_isolate_page_range", "set_migratetype_isolate",
                    "scan_movable_pages", "folio_isolate_lru", "alloc_migration_target", "try_to_migrate", "folio_copy",
                    "remove_migration_ptes", "test_pages_isolated", "__offline_isolated_pages", "MEM_OFFLINE"] {
             #expect(r.stdout.contains(fn), "trace names \(fn)")
         }
-        #expect(r.stdout.contains("result: offlined memory48"))
+        #expect(r.stdout.contains("result: offlined memory49"))
         #expect(r.stdout.contains("dmesg: debug: Offlined Pages 2048"))
     }
 
@@ -126,13 +126,13 @@ struct HotplugCommandTests {
         let off = try memtop("offline", "60", "--notifier-error", "MEM_GOING_OFFLINE=EBUSY")
         #expect(off.status == 1)
         #expect(off.stdout.contains("failed due to notifier failure"))
-        // The map: o offlines memory48, O and Enter online it; the notifier refuses.
+        // The map: o offlines memory49, O and Enter online it; the notifier refuses.
         let map = try memtop("sim", "--notifier-error", "MEM_GOING_ONLINE=ENOMEM", "--keys", "++++++o<Space><tick:100>O<Enter><Space><tick:50>",
                              "--dump-screen", "--size", "160x48")
         #expect(map.status == 0)
         #expect(map.stdout.contains("ENOMEM: the write of 'state' failed"))
         #expect(map.stdout.contains("memory_notify: MEM_CANCEL_ONLINE"))
-        #expect(map.stdout.contains("online of memory48 failed: ENOMEM"))
+        #expect(map.stdout.contains("online of memory49 failed: ENOMEM"))
     }
 
     @Test("bad input: one clear line on stderr and exit 2", arguments: [

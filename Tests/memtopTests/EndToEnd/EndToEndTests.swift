@@ -59,16 +59,16 @@ struct EndToEndTests {
         let tmux = try Self.start(cols: cols, rows: rows)
         defer { tmux.kill() }
         try tmux.waitFor("map: whole machine")
-        // The cursor starts on memory48, the first Movable block; l moves to memory49.
+        // The cursor starts on memory49, the first block wholly in ZONE_MOVABLE; l moves to memory50.
         try tmux.sendKeys("l")
-        try tmux.waitFor("inspector: memory49")
+        try tmux.waitFor("inspector: memory50")
         try tmux.sendKeys("+", "+", "+", "+", "+", "+", "o", "Space")
-        let pane = try tmux.waitFor("result: offlined memory49", timeout: .seconds(8))
+        let pane = try tmux.waitFor("result: offlined memory50", timeout: .seconds(8))
         // The wide panel lists every phase; the narrow tab folds those done into one line.
         #expect(pane.contains(cols < 120 ? "phases done" : "✓ __offline_isolated_pages"))
         // On the narrow screen the hot-plug tab came forward with o; t brings the inspector back.
         if cols < 120 { try tmux.sendKeys("t") }
-        try tmux.waitFor("memory49 offline")
+        try tmux.waitFor("memory50 offline")
     }
 
     @Test("Esc during an offline sends a signal: EINTR, signal backoff, rolled back")
@@ -88,7 +88,7 @@ struct EndToEndTests {
         try tmux.waitFor("why it failed")
         // Moving on brings the inspector back.
         try tmux.sendKeys("l", "h")
-        try tmux.waitFor("memory48 online")
+        try tmux.waitFor("memory49 online")
     }
 
     @Test("--scenario swapin-unmapped --without swapin-unmapped-skip: o and Space end in the 2007 panic, shown as a kernel crash")
@@ -120,7 +120,7 @@ struct EndToEndTests {
         defer { tmux.kill() }
         try tmux.waitFor("map: whole machine")
         try tmux.sendKeys("Enter")
-        try tmux.waitFor("map: memory48, every page")
+        try tmux.waitFor("map: memory49, every page")
         try tmux.waitFor("pages a row")
         try tmux.sendKeys("c")
         try tmux.waitFor("colours: migratetype")
@@ -187,7 +187,7 @@ struct EndToEndTests {
         try tmux.sendKeys("'\(binary)'", "Enter")
         try tmux.waitFor(Self.ready)
         try tmux.sendKeys("l")
-        try tmux.waitFor("inspector: memory49")
+        try tmux.waitFor("inspector: memory50")
         try tmux.sendKeys("C-z")
         try tmux.waitFor("Stopped")
         try tmux.sendKeys("echo modes: $(stty -a)", "Enter")
@@ -196,7 +196,7 @@ struct EndToEndTests {
             .map(String.init).joined())
         #expect(modes.contains("echo") && modes.contains("icanon"), "modes while suspended: \(modes.sorted())")
         try tmux.sendKeys("fg", "Enter")
-        try tmux.waitFor("inspector: memory49")
+        try tmux.waitFor("inspector: memory50")
         try tmux.sendKeys("q")
         try tmux.waitUntil("the shell prompt after quitting") { $0.hasSuffix("prompt$\n") || $0.contains("prompt$ \n") || $0.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("prompt$") }
     }
@@ -230,7 +230,7 @@ struct EndToEndHeadlessTests {
         let small = try Self.runMemtop(["--dump-screen", "--size", "79x24"])
         #expect(small.stdout.contains("Terminal too small"), "79x24 is below the minimum")
         let full = try Self.runMemtop(["--keys", "l<Enter>", "--dump-screen"])
-        #expect(full.stdout.contains("map: memory49, every page"))
+        #expect(full.stdout.contains("map: memory50, every page"))
         #expect(full.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().count == 40)
         let ansi = try Self.runMemtop(["sim", "--dump-screen", "--ansi", "--size", "80x24"])
         #expect(ansi.status == 0)

@@ -127,9 +127,9 @@ struct CommandHelpTests {
 
     @Test("online --zone normal is online_kernel")
     func zoneNormal() throws {
-        let r = try Subprocess.run(try MemtopBinary.path(), ["online", "48", "--zone", "normal"])
+        let r = try Subprocess.run(try MemtopBinary.path(), ["online", "49", "--zone", "normal"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("result: online memory48"))
+        #expect(r.stdout.contains("result: online memory49"))
         #expect(r.stdout.contains("Normal"))
     }
 }

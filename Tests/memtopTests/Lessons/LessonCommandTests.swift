@@ -57,7 +57,7 @@ struct LessonEndToEndTests {
         #expect(moved.range(of: #"pte 0x[0-9a-f]+ -> migration entry -> 0x[0-9a-f]+"#, options: .regularExpression) != nil)
         try tmux.sendKeys(">")
         try tmux.waitFor("step 5/5")
-        try tmux.waitFor("result: offlined memory48", timeout: .seconds(20))
+        try tmux.waitFor("result: offlined memory49", timeout: .seconds(20))
         try tmux.sendKeys("q")
         try tmux.waitFor("lessons (Enter opens, q closes)")
         try tmux.sendKeys("q")

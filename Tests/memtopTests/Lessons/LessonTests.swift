@@ -245,7 +245,9 @@ struct LessonTests {
         var app = try Self.open("zones", at: 1)
         let quarter = movableBlocks(app)
         _ = app.update(.key(.char(">")))
-        #expect(movableBlocks(app) == 2 * quarter)
+        // Each node's ZONE_MOVABLE starts where the kernel rounds it (MAX_ORDER_NR_PAGES), so one
+        // block more or less may be split between zones.
+        #expect(abs(movableBlocks(app) - 2 * quarter) <= 1)
     }
 
     @Test("lesson 1's last step: the zone panel shows DMA32's lowmem reserve for user pages and for the kernel")

@@ -27,7 +27,8 @@ struct WidgetsTests {
     @Test("the overview shows every block id grouped by node and zone")
     func overviewIds() {
         let source = SimulatedMemory(machine: AppFixture.machine)
-        let lines = Self.draw(Size(cols: 76, rows: 21)) { buffer in
+        // Node 0's ZONE_MOVABLE starts inside block 48: a row of its own ("multizone").
+        let lines = Self.draw(Size(cols: 76, rows: 23)) { buffer in
             MapWidget(source: source, blocks: source.blockViews, mode: .zone, zoom: .overview, cursorBlock: 48,
                       cursorPFN: PFN(48 * 2048), marks: nil, place: { _ in nil }, focused: true)
                 .render(into: &buffer, area: buffer.area, caps: AppFixture.mono)
@@ -59,7 +60,7 @@ struct WidgetsTests {
     @Test("the offline panel lights the phase, counts, and shows errno and reason")
     func offlinePanel() {
         var machine = AppFixture.machine
-        try? machine.startOffline([BlockID(48)])
+        try? machine.startOffline([BlockID(49)])
         for _ in 0..<50 { machine.step() }
         var lines = Self.draw(Size(cols: 44, rows: 24)) { buffer in
             OfflinePanel(operation: machine.operation, pageblocksPerBlock: 32).render(into: &buffer, area: buffer.area, caps: AppFixture.mono)

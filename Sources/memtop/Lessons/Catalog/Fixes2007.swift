@@ -12,14 +12,14 @@ extension Lesson {
             "The same block with the fix: zone_pcp_disable() and isolation make freed pages land",
             "on the Isolate list. The block goes offline.",
         ]),
-        LessonStep(machine: "--seed 1 --thp never --without swapin-unmapped-skip", workload: false, mode: .kind,
+        LessonStep(machine: "--seed 1 --workload idle --thp never --without swapin-unmapped-skip", workload: false, mode: .kind,
                    cursor: .firstBlock(.movable, node: 0, offlinable: true, zoom: true), staging: [.swapInWindow(ticks: 20000)],
                    operation: .offline, run: .end, text: [
             "Without swapin-unmapped-skip: an anon page in the swap cache and on the LRU, read in",
             "but not yet mapped (a swap-in in flight), is unmapped anyway. In 2007 that was a panic",
             "in try_to_unmap(): the page had no anon_vma yet.",
         ]),
-        LessonStep(machine: "--seed 1 --thp never", workload: false, mode: .kind,
+        LessonStep(machine: "--seed 1 --workload idle --thp never", workload: false, mode: .kind,
                    cursor: .firstBlock(.movable, node: 0, offlinable: true, zoom: true), staging: [.swapInWindow(ticks: 20000)],
                    operation: .offline, run: .end, text: [
             "With the fix, as in 6.x, that folio has no rmap yet: migrate_folio_unmap() skips the",

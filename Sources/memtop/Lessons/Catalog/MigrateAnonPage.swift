@@ -2,7 +2,8 @@ extension Lesson {
     /// Lesson 4: migrating one anon page in a 6.3+ batch: the batch unmapped (a migration entry),
     /// one TLB flush, then the move: copy, remap, free the source.
     static let migrateAnonPage = Lesson(number: 4, name: "migrate-anon-page", title: "Migrating one anon page: unmap, copy, remap", steps: [
-        LessonStep(machine: "--seed 1", workload: false, mode: .kind, cursor: .firstBlock(.movable, node: 0, offlinable: true, zoom: true),
+        // 4 KiB anon pages (a THP's migration entry is a PMD's: lesson thp-moved-whole).
+        LessonStep(machine: "--seed 1 --thp never", workload: false, mode: .kind, cursor: .firstBlock(.movable, node: 0, offlinable: true, zoom: true),
                    operation: .offline, run: .phase(.migrate), text: [
             "An offline of a ZONE_MOVABLE block, paused at do_migrate_range: the block is isolated,",
             "and every page still in use must move out. Blue pages are anon: process memory,",
