@@ -19,7 +19,7 @@ struct Scenario: Sendable {
                  fix: .isolateFreedPagesASAP, args: ["120", "--seed", "1"]),
         Scenario(name: "swapin-unmapped",
                  description: "A page being swapped in is in the swap cache and on the LRU but not yet mapped. Without swapin-unmapped-skip migration unmaps it anyway: the kernel panic of the series. With the fix, as in 6.x, such a folio has nothing to unmap and moves in the same pass: the block goes offline.",
-                 fix: .swapinUnmappedSkip, args: ["121", "--seed", "1", "--workload", "heavy", "--warmup", "12925"]),
+                 fix: .swapinUnmappedSkip, args: ["61", "--seed", "1", "--workload", "heavy", "--warmup", "22050"]),
         Scenario(name: "anon-vma-exit",
                  description: "A process exits while its pages are being migrated. Without anon-vma-hold its anon_vma is freed while migration entries point at it (use-after-free). With the fix migration holds a reference and the block goes offline.",
                  fix: .anonVMAHold, args: ["14", "--memory", "2G", "--block-size", "128M", "--seed", "1", "--workload", "heavy", "--thp", "never", "--warmup", "30000"]),
