@@ -10,4 +10,12 @@ extension Machine {
         }
     }
 
+    /// The target `migrate_folio_unmap()` allocated for `source`, while the folio waits in
+    /// `unmap_folios` for its move (its `dst_folios` entry); nil before the allocation and
+    /// after the move.
+    public func migrationTarget(of source: PFN) -> PFN? {
+        let src = UInt32(source.raw)
+        let pair = migrateLists.unmapped.first { $0.src == src } ?? migrateLists.moveAgain.first { $0.src == src }
+        return pair.map { PFN(Int($0.dst)) }
+    }
 }

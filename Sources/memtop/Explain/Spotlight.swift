@@ -103,7 +103,7 @@ struct Spotlight: Equatable, Sendable {
         if st.loop != .unmap {
             // Already unmapped (the spotlight came in between its unmap and its move).
             f.reached = st.loop == .move && st.call != .syncOne ? .flush : .unmap
-            f.target = op.migration?.source == next ? op.migration?.target : nil
+            f.target = machine.migrationTarget(of: next) ?? (op.migration?.source == next ? op.migration?.target : nil)
         }
         f.recordPTEs(machine)
         followed = f

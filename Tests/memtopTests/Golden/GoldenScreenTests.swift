@@ -48,12 +48,12 @@ struct AppGoldenScreenTests {
     @Test("one block, every page, kind colours") func zoomed() throws { try Self.check("zoomed-kind", keys: "cccc<Enter>") }
     // memory49's offline takes about 600 ticks (most of its anon memory moves as whole THPs):
     // 40 frames of 10 steps are in the middle of do_migrate_range().
-    @Test("mid-migration, isolation colours, zoomed") func migrating() throws { try Self.check("migrating", keys: "cc<Enter>o<Space><tick:40>") }
+    @Test("mid-migration, isolation colours, zoomed") func migrating() throws { try Self.check("migrating", keys: "cc<Enter>o<Space><tick:25>") }
     @Test("after the offline, overview") func offlined() throws { try Self.check("offlined", keys: "+++++o<Space><tick:100>") }
     @Test("cancelled with Esc: EINTR") func cancelled() throws { try Self.check("cancelled", keys: "+o<Space><tick:4><Esc><tick:100>") }
     @Test("help") func help() throws { try Self.check("help", keys: "?") }
     @Test("no colour, ASCII, migratetype, mid-offline") func mono() throws {
-        try Self.check("mono-ascii", keys: "c<Enter>o<Space><tick:40>", caps: AppFixture.mono)
+        try Self.check("mono-ascii", keys: "c<Enter>o<Space><tick:25>", caps: AppFixture.mono)
     }
     @Test("verdict colours: the overview, then the first blocking pfn zoomed") func verdict() throws {
         try Self.check("verdict", keys: "ccccc")
@@ -64,7 +64,7 @@ struct AppGoldenScreenTests {
     func sized(size: Size) throws {
         try Self.check("overview", keys: "", size: size)
         try Self.check("zoomed-kind", keys: "cccc<Enter>", size: size)
-        try Self.check("migrating", keys: "cc<Enter>o<tick:160>", size: size)
+        try Self.check("migrating", keys: "cc<Enter>o<Space><tick:25>", size: size)
         try Self.check("help", keys: "?", size: size)
     }
 }
