@@ -9,9 +9,9 @@ public enum Bench {
     /// The teaching machine under the heavy workload.
     public static let teachingHeavy = MachineConfig(workload: .heavy)
 
-    /// The offline benchmark's machine: x86_64 geometry (128 MiB blocks of 32768 pages), 4 GiB.
-    /// Half of each node is ZONE_MOVABLE: with a quarter, the light workload fills every Movable
-    /// block to the brim; with half, the top Movable block of node 0 holds 18317 pages (56%).
+    /// The offline benchmark's machine: x86_64 geometry (128 MiB blocks of 32768 pages), 4 GiB,
+    /// half of each node ZONE_MOVABLE. The page cache fills every Movable block as it boots;
+    /// `bootForOffline(_:halfUsed: true)` drops it and lets it fill again half way.
     /// Order-0 anonymous memory only (`--thp never`), as before THP was modelled, so that the
     /// figures compare across versions.
     public static let offline: MachineConfig = {
@@ -55,6 +55,25 @@ public enum Bench {
         } catch {
             fatalError("cannot boot the benchmark machine: \(error)")
         }
+    }
+
+    /// Ticks the workload runs after `drop_caches` before the half-used offline: a second of
+    /// the machine's time, in which the page cache fills half of the memory it dropped again.
+    public static let refillTicks = 1_000_000
+
+    /// Boots the offline benchmark's machine. `halfUsed`: then `echo 1 >
+    /// /proc/sys/vm/drop_caches` (`dropCaches()`) and a second of the workload (`refillTicks`)
+    /// while the page cache fills again, as a machine a moment after its administrator dropped
+    /// the cache: the Movable blocks are 40 to 80% used and the free memory takes the
+    /// migration targets. Otherwise the machine as it boots: since the page cache fills free
+    /// memory, every Movable block is full and the targets come from direct reclaim.
+    public static func bootForOffline(_ config: MachineConfig, halfUsed: Bool) -> Machine {
+        var m = boot(config)
+        if halfUsed {
+            m.dropCaches()
+            for _ in 0..<refillTicks { m.step() }
+        }
+        return m
     }
 
     /// Pages of a block that hold something (neither free, on a pcp list, a hole nor offline).

@@ -1,5 +1,9 @@
 // One offline of a half-used 128 MiB ZONE_MOVABLE block of a 4 GiB x86_64 machine, and
-// nothing else to speak of: for `valgrind --tool=callgrind`, and a quick CPU figure.
+// nothing else to speak of: for `valgrind --tool=callgrind`, and a quick CPU figure. The
+// machine's clean page cache is dropped after boot (`echo 1 > /proc/sys/vm/drop_caches`) and
+// the workload runs a second (1,000,000 ticks) while the cache fills again, which leaves its
+// Movable blocks 40 to 80% used; `--full-block` offlines the machine as it boots instead, every
+// Movable block full and every migration target from direct reclaim.
 //
 //   swift build -c release --product offline-profile
 //   valgrind --tool=callgrind --toggle-collect='*runOperation*' .build/release/offline-profile
@@ -8,7 +12,7 @@
 // block N times (a fresh boot each) and prints the median; `--trace text|json` records only
 // hot-plug events and formats them after every step as `memtop offline [--json]` does;
 // `--no-events` records no events; `--list` prints every block's
-// use first; `--memory-gib N`, `--movable-percent P`, `--workload idle|light|heavy` and
+// use first (after the drop); `--memory-gib N`, `--movable-percent P`, `--workload idle|light|heavy` and
 // `--thp always|never` (default never, as Bench.offline) change the machine; `--exit-largest`
 // lets the process that maps the most memory exit as the offline starts (the workload's exit,
 // a page table a tick); compare its CPU with `--no-workload` for the workload's share.
@@ -25,7 +29,8 @@ if let gib = option("--memory-gib").flatMap({ Int($0) }) { config.memoryBytes = 
 if let p = option("--movable-percent").flatMap({ Int($0) }) { config.movablecore = .percent(p) }
 if let w = option("--workload").flatMap({ WorkloadLevel(rawValue: $0) }) { config.workload = w }
 if let t = option("--thp").flatMap({ THPMode(rawValue: $0) }) { config.thp = t }
-var m = Bench.boot(config)
+let halfUsed = !args.contains("--full-block")
+var m = Bench.bootForOffline(config, halfUsed: halfUsed)
 if args.contains("--list") {
     for b in m.blocks {
         let s = m.blockSummary(b.id)
@@ -43,7 +48,7 @@ var exiting: Int? = nil
 for i in 0..<repeats {
     // A fresh boot each time (the same seed gives the same machine): a copy of one booted
     // machine would pay for copying its page arrays inside the measurement.
-    if i > 0 { m = Bench.boot(config) }
+    if i > 0 { m = Bench.bootForOffline(config, halfUsed: halfUsed) }
     m.workloadEnabled = workload
     exiting = exitLargest ? m.largestProcess : nil
     // As `memtop offline`: hot-plug events only, drained and formatted after every step.
@@ -69,7 +74,8 @@ if let pid = exiting {
           + (m.isExiting(pid: pid) ? "still unmapping" : "gone") + " when it ended")
 }
 let op = m.operation
-print("\(pick.block): \(pick.used) of \(m.geometry.pagesPerBlock) pages used (\(pick.lru) on the LRU), workload \(workload ? "on" : "off")")
+print("\(pick.block): \(pick.used) of \(m.geometry.pagesPerBlock) pages used (\(pick.lru) on the LRU), workload \(workload ? "on" : "off"), "
+      + (halfUsed ? "drop_caches and a second of workload before" : "as booted (--full-block)"))
 print("result: \(op?.result?.outcome.rawValue ?? "none") \(op?.result?.errno ?? "") migrated \(op?.migrated ?? 0) "
       + "retries \(op?.retries ?? 0) ticks \(op?.ticks ?? 0)" + (traced > 0 ? " trace \(traced) bytes" : ""))
 let v = m.vmstat

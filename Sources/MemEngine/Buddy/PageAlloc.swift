@@ -5,7 +5,7 @@ public struct GFP: Codable, Equatable, Sendable {
     /// The highest zone it may use (`gfp_zone()`).
     public var highestZone: ZoneType
     /// Nodes it may use (nil: all). `alloc_migration_target()` passes a nodemask.
-    public var nodemask: [Bool]?
+    public var nodemask: NodeMask?
     /// Atomic allocations may dip below the low watermark to min.
     public var atomic = false
     /// __GFP_DIRECT_RECLAIM: the allocator may reclaim before it fails.
@@ -83,7 +83,7 @@ extension Machine {
     /// Direct reclaim (`try_to_free_pages()`): drops clean, inactive page cache on the allowed
     /// nodes at once and starts swap-out of anon pages there (which frees them later).
     /// Returns the pages freed now.
-    mutating func directReclaim(nodemask: [Bool]?, want: Int) -> Int {
+    mutating func directReclaim(nodemask: NodeMask?, want: Int) -> Int {
         var freed = 0, probes = want * 16
         while freed < want && probes > 0 && !files.isEmpty {
             probes -= 1

@@ -175,7 +175,7 @@ extension Machine {
         return 1000 - (1000 + freePages * 1000 / order.pagesCount) / blocks
     }
 
-    func pageblockStart(_ p: Int) -> Int { p & ~(geometry.pagesPerPageblock - 1) }
+    @inline(__always) func pageblockStart(_ p: Int) -> Int { p & ~(geometry.pagesPerPageblock - 1) }
 
     func zoneLabel(_ z: Int) -> String { "node\(zones[z].node.raw) \(zones[z].name)" }
 

@@ -115,12 +115,19 @@ public struct VMStat: Codable, Equatable, Sendable {
 extension Machine {
     /// Records an event if its class is switched on.
     mutating func emit(_ cls: EventFilter, _ fn: String, block: Int? = nil, pfn: Int? = nil, toPFN: Int? = nil,
-                       order: Int? = nil, detail: EventDetail? = nil) {
+                       order: Int? = nil, detail: consuming EventDetail? = nil) {
         guard eventFilter.contains(cls) else { return }
-        let a = addresses
-        let to = toPFN.map { Event.toPFNEndsRange(fn) ? a.pfnEnd($0) : a.pfn($0) }
-        events.append(Event(tick: tick, fn: fn, block: block.map(a.block), pfn: pfn.map(a.pfn), toPFN: to,
-                            order: order, recordedDetail: detail))
+        if addresses.isIdentity {
+            // A booted machine: every number is already the real one (the common case, and
+            // an offline records five events a page).
+            events.append(Event(tick: tick, fn: fn, block: block, pfn: pfn, toPFN: toPFN, order: order,
+                                recordedDetail: detail))
+        } else {
+            let a = addresses
+            let to = toPFN.map { Event.toPFNEndsRange(fn) ? a.pfnEnd($0) : a.pfn($0) }
+            events.append(Event(tick: tick, fn: fn, block: block.map(a.block), pfn: pfn.map(a.pfn), toPFN: to,
+                                order: order, recordedDetail: detail))
+        }
         // Trimmed in large steps, so that the shifting costs little per event.
         if events.count >= 2 * eventLimit {
             events.removeFirst(events.count - eventLimit)

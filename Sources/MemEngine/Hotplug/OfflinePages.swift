@@ -109,7 +109,7 @@ extension Machine {
         operation?.cursor = 0
     }
 
-    func opRange() -> Range<Int> {
+    @inline(__always) func opRange() -> Range<Int> {
         guard let start = operation?.startPFN.raw, let end = operation?.endPFN.raw else { return 0..<0 }
         return start..<end
     }

@@ -138,7 +138,11 @@ public struct HotplugOperation: Codable, Equatable, Sendable {
     public internal(set) var messages: [String] = []
 
     public var isFinished: Bool { result != nil }
-    public var block: BlockID? { queue.first }
+    /// Inlined: `operation?.block` is read for every event of an offline, and a call of the
+    /// getter copied the whole operation (480 bytes) first.
+    public var block: BlockID? {
+        @inline(__always) get { queue.first }
+    }
     public var phases: [HotplugPhase] {
         switch kind {
         case .offline: HotplugPhase.offlinePhases

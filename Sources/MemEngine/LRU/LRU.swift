@@ -3,7 +3,10 @@ let lruBatchSize = 31
 
 extension Machine {
     /// The LRU list a page belongs on, from its flags (`folio_lru_list()`).
-    func lruList(of p: Int) -> LRUList {
+    /// Inlined, as the other small lookups that mutating code calls for every page: a call to
+    /// a non-mutating method from a mutating one passes a copy of the whole `Machine` (1.2 KB,
+    /// a memcpy each time).
+    @inline(__always) func lruList(of p: Int) -> LRUList {
         if pages.has(p, .unevictable) { return .unevictable }
         let anon = pages.has(p, .swapBacked)
         let active = pages.has(p, .active)
@@ -24,7 +27,7 @@ extension Machine {
     /// Whether a page's folio is off the LRU for migration (or reclaim).
     public func folioIsolated(_ pfn: PFN) -> Bool { pages.has(pages.folioHead(pfn.raw), .isolated) }
 
-    func nodeIndex(of p: Int) -> Int {
+    @inline(__always) func nodeIndex(of p: Int) -> Int {
         if let z = zoneIndex(of: p) { return zones[z].node.raw }
         let b = p / geometry.pagesPerBlock
         return b < blocks.count ? blocks[b].node.raw : 0

@@ -45,9 +45,12 @@ extension Machine {
                 migrateLists.source.append(UInt32(head))
                 operation?.pagesIsolated += nr
                 if pages.has(head, .swapBacked) { operation?.anonPagesIsolated += nr }
-                let what = nr > 1 ? "order-\(pages.folioOrder(head)) \(kind) folio (\(nr) pages)" : "\(kind) page"
-                emit(.hotplug, "folio_isolate_lru", block: b, pfn: head,
-                     detail: "\(what) off the \(lruList(of: head)) list (nr_isolated_\(pages.has(head, .swapBacked) ? "anon" : "file") +\(nr))")
+                // Pieces, not a joined String: this runs for every folio an offline moves.
+                let list = lruList(of: head).description, counter = pages.has(head, .swapBacked) ? "anon" : "file"
+                let detail: EventDetail = nr > 1
+                    ? "order-\(pages.folioOrder(head)) \(kind) folio (\(nr) pages) off the \(list) list (nr_isolated_\(counter) +\(nr))"
+                    : "\(kind) page off the \(list) list (nr_isolated_\(counter) +\(nr))"
+                emit(.hotplug, "folio_isolate_lru", block: b, pfn: head, detail: detail)
                 let next = head + nr
                 operation?.isolateCursor = next < end ? next : nil
                 if next >= end { beginMigratePages(end: end) }

@@ -105,7 +105,12 @@ extension Machine {
     /// Pageblocks per migratetype in a zone (pagetypeinfo's "Number of blocks type").
     public func pageblockCounts(zone z: Int) -> [Int] {
         var counts = [Int](repeating: 0, count: MigrateType.count)
-        for pb in pageblockZone.indices where pageblockZone[pb] == UInt8(z) {
+        // The zone's pageblocks lie in its span (an offlined edge shrinks the span, and offline
+        // blocks do not count): the zone panel asks on every frame, and a 1 TiB machine has
+        // half a million pageblocks.
+        let first = pageblockIndex(zones[z].startPFN.raw)
+        let last = min(pageblockZone.count, pageblockIndex(zones[z].endPFN.raw + geometry.pagesPerPageblock - 1))
+        for pb in first..<max(first, last) where pageblockZone[pb] == UInt8(z) {
             let b = (pb << geometry.pageblockOrder) / geometry.pagesPerBlock
             guard blocks[b].state != .offline else { continue }
             let mt = pageblockIsolated[pb] ? MigrateType.isolate : (MigrateType(rawValue: Int(pageblockMT[pb])) ?? .movable)

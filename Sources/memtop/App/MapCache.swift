@@ -26,6 +26,10 @@ struct MapCache {
     private var tileShape: (mode: ColourMode, segments: Int)?
     private var tiles: [(key: Key, segments: [Int])?] = []
     private var verdicts: [(key: Key, verdict: VerdictSummary.Verdict)?] = []
+    /// The verdict colours of the whole map and the keys of every block when they were last
+    /// known right: rebuilt only when a verdict class or a block's state changed, not when the
+    /// workload merely touched a block (a 1 TiB map has 8,192 blocks to count and sort).
+    private var colouring: (keys: [Key], hasMovableZone: Bool, colouring: VerdictColouring)?
     private var layout: (blocks: [BlockView], width: Int, height: Int, layout: OverviewLayout)?
 
     static func key(_ m: Machine, _ index: Int) -> Key {
@@ -83,6 +87,22 @@ struct MapCache {
         return SimInspector(machine: m).verdict(ofBlock: index)
     }
 
+    /// Whether the machine has a populated ZONE_MOVABLE, as `VerdictSummary(report)` asks.
+    static func hasMovableZone(_ m: Machine) -> Bool {
+        m.zones.contains { $0.name == "Movable" && $0.present > 0 }
+    }
+
+    /// The verdict colours of every block (the zoomed block's blocking pfns are the caller's).
+    func verdictColouring(_ m: Machine, blocks: [BlockView]) -> VerdictColouring {
+        let movable = Self.hasMovableZone(m)
+        if let cached = colouring, cached.hasMovableZone == movable, cached.keys.count == m.blocks.count,
+           m.blocks.indices.allSatisfy({ cached.keys[$0] == Self.key(m, $0) }) {
+            return cached.colouring
+        }
+        let verdicts = m.blocks.indices.map { verdict(m, index: $0) }
+        return VerdictColouring(blocks: blocks, verdicts: verdicts, hasMovableZone: movable)
+    }
+
     // MARK: filling
 
     /// Brings the entries a frame of the map needs up to date: every block's zones (and, in the
@@ -94,6 +114,7 @@ struct MapCache {
             zones = Array(repeating: nil, count: count)
             tiles = Array(repeating: nil, count: count)
             verdicts = Array(repeating: nil, count: count)
+            colouring = nil
         }
         var keys: [Key] = []
         keys.reserveCapacity(count)
@@ -104,8 +125,19 @@ struct MapCache {
         }
         if mode == .verdict {
             let inspector = SimInspector(machine: m)
+            // The colours depend on the verdict classes and the blocks' states only.
+            var coloursChanged = colouring == nil
             for i in 0..<count where verdicts[i]?.key != keys[i] {
-                verdicts[i] = (keys[i], inspector.verdict(ofBlock: i))
+                let verdict = inspector.verdict(ofBlock: i)
+                if verdicts[i]?.verdict != verdict || verdicts[i]?.key.state != keys[i].state { coloursChanged = true }
+                verdicts[i] = (keys[i], verdict)
+            }
+            let movable = Self.hasMovableZone(m)
+            if coloursChanged || colouring?.hasMovableZone != movable {
+                colouring = (keys, movable, VerdictColouring(blocks: blockViews(m), verdicts: verdicts.map { $0?.verdict },
+                                                             hasMovableZone: movable))
+            } else {
+                colouring?.keys = keys
             }
         }
         guard zoom == .overview else { return }

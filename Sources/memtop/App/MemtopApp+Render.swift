@@ -65,10 +65,7 @@ extension MemtopApp {
     /// The verdict mode's colours: every block's what-if verdict, the zoomed block's blockers.
     /// `blocking`: the zoomed block's blocking pages when the caller has them already.
     func verdictColouring(_ blocks: [BlockView], blocking: [BlockingPage]? = nil) -> VerdictColouring {
-        let verdicts = machine.blocks.indices.map { mapCache.verdict(machine, index: $0) }
-        // As `VerdictSummary(report)`: a zone named Movable with present pages.
-        let movable = machine.zones.contains { $0.name == "Movable" && $0.present > 0 }
-        var colouring = VerdictColouring(blocks: blocks, verdicts: verdicts, hasMovableZone: movable)
+        var colouring = mapCache.verdictColouring(machine, blocks: blocks)
         if zoom == .block { colouring.blockingPFNs = Set((blocking ?? blockingPages(ofBlock: cursorBlock)).map(\.pfn)) }
         return colouring
     }

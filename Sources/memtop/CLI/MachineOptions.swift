@@ -46,6 +46,10 @@ struct MachineOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Ticks (microseconds) the workload runs after boot before anything else happens (default 200).")
     var warmup: Int?
 
+    @Flag(name: .customLong("drop-caches"),
+          help: "echo 1 > /proc/sys/vm/drop_caches after the warm-up: clean, unmapped page cache is freed, so blocks hold little more than processes' memory.")
+    var dropCaches = false
+
     @Option(name: .customLong("notifier-error"),
             help: "memory-notifier-error-inject: ACTION=ERRNO makes the memory notifier chain refuse ACTION (MEM_GOING_ONLINE or MEM_GOING_OFFLINE) with ERRNO (ENOMEM, EBUSY or EINVAL), as a write to /sys/kernel/debug/notifier-error-inject/memory/actions/ACTION/error does (repeatable).")
     var notifierError: [String] = []
@@ -135,6 +139,11 @@ extension MachineOptions {
         var m: Machine
         do { m = try Machine(config: config, warmupTicks: ticks) } catch let e { throw ValidationError(e.description) }
         m.notifierErrorInject = inject
+        if dropCaches {
+            m.dropCaches()
+            // Its event is the machine's own past, not part of what the command shows.
+            _ = m.drainEvents()
+        }
         return m
     }
 
@@ -175,6 +184,7 @@ extension MachineOptions {
         o.without += other.without
         o.notifierError += other.notifierError
         o.movableNode = o.movableNode || other.movableNode
+        o.dropCaches = o.dropCaches || other.dropCaches
         return o
     }
 }

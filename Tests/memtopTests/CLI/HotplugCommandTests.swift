@@ -28,6 +28,17 @@ struct HotplugCommandTests {
         #expect(r.stdout.contains("dmesg: debug: Offlined Pages 2048"))
     }
 
+    @Test("--drop-caches frees the clean page cache first: the same block has fewer pages to move, and still goes offline")
+    func dropCaches() throws {
+        let asBooted = try #require(try jsonLines(try memtop("offline", "48", "--json").stdout).last)
+        let r = try memtop("offline", "48", "--json", "--drop-caches")
+        #expect(r.status == 0, "\(r.stderr)")
+        let dropped = try #require(try jsonLines(r.stdout).last)
+        #expect(dropped["result"] as? String == "offlined")
+        let before = try #require(asBooted["migrated"] as? Int), after = try #require(dropped["migrated"] as? Int)
+        #expect(after < before / 2, "migrated \(after) pages after drop_caches, \(before) without")
+    }
+
     @Test("--json: one object per event, then the summary DESIGN.md promises")
     func json() throws {
         let r = try memtop("offline", "60", "--json")
