@@ -30,8 +30,9 @@ struct HotplugCommandTests {
 
     @Test("--drop-caches frees the clean page cache first: the same block has fewer pages to move, and still goes offline")
     func dropCaches() throws {
-        let asBooted = try #require(try jsonLines(try memtop("offline", "48", "--json").stdout).last)
-        let r = try memtop("offline", "48", "--json", "--drop-caches")
+        // memory120, a ZONE_MOVABLE block of node 1 that holds page cache beside anon memory.
+        let asBooted = try #require(try jsonLines(try memtop("offline", "120", "--json").stdout).last)
+        let r = try memtop("offline", "120", "--json", "--drop-caches")
         #expect(r.status == 0, "\(r.stderr)")
         let dropped = try #require(try jsonLines(r.stdout).last)
         #expect(dropped["result"] as? String == "offlined")
