@@ -18,11 +18,15 @@ protocol TerminalApp {
     /// date here (the map's per-block cache), so that `render` finds it ready. Rendering without
     /// it draws the same screen, only slower.
     mutating func prepareFrame()
+    /// `prepareFrame()` left work for the next frames (the verdict colours judge a slice of a
+    /// big machine a frame): a headless run prepares until it is done, so its screen is whole.
+    var hasPendingFrameWork: Bool { get }
 }
 
 extension TerminalApp {
     var workPerFrame: Int { 1 }
     mutating func prepareFrame() {}
+    var hasPendingFrameWork: Bool { false }
 }
 
 /// What the loop tells the app.

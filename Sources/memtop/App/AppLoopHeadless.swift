@@ -54,7 +54,7 @@ func runHeadless<A: TerminalApp>(_ app: consuming A, events: [KeyEvent], size: S
             break feeding
         }
     }
-    app.prepareFrame()
+    repeat { app.prepareFrame() } while app.hasPendingFrameWork
     return HeadlessRun(app: app, screen: renderFrame(app, size: size, caps: caps), quit: quit,
                        stoppedAtWorkLimit: stopped)
 }

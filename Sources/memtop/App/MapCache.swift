@@ -31,6 +31,15 @@ struct MapCache {
     /// workload merely touched a block (a 1 TiB map has 8,192 blocks to count and sort).
     private var colouring: (keys: [Key], hasMovableZone: Bool, colouring: VerdictColouring)?
     private var layout: (blocks: [BlockView], width: Int, height: Int, layout: OverviewLayout)?
+    /// Blocks whose verdict is missing or out of date after the last `refresh`: the verdict
+    /// colours judge what is on screen at once and the rest a slice a frame, so that a 1 TiB
+    /// machine (8,192 what-if offlines, seconds of CPU) never freezes the screen.
+    private(set) var pendingVerdicts = 0
+    /// Where the next frame's slice of off-screen verdicts starts (each block gets its turn).
+    private var verdictScan = 0
+    /// Pages a frame judges off screen: the whole default machine (128 blocks of 2,048 pages)
+    /// in one frame, eight 128 MiB blocks of a big one (a few ms).
+    static let verdictPagesPerFrame = 1 << 18
 
     static func key(_ m: Machine, _ index: Int) -> Key {
         Key(changes: m.changeCount(BlockID(index)), state: m.blocks[index].state)
@@ -96,7 +105,9 @@ struct MapCache {
     func verdictColouring(_ m: Machine, blocks: [BlockView]) -> VerdictColouring {
         let movable = Self.hasMovableZone(m)
         if let cached = colouring, cached.hasMovableZone == movable, cached.keys.count == m.blocks.count,
-           m.blocks.indices.allSatisfy({ cached.keys[$0] == Self.key(m, $0) }) {
+           pendingVerdicts > 0 || m.blocks.indices.allSatisfy({ cached.keys[$0] == Self.key(m, $0) }) {
+            // While verdicts are pending, the last refresh's colours are the map's (the rest
+            // come in the next frames).
             return cached.colouring
         }
         let verdicts = m.blocks.indices.map { verdict(m, index: $0) }
@@ -123,28 +134,20 @@ struct MapCache {
             keys.append(key)
             if zones[i]?.key != key { zones[i] = (key, Self.zones(m, i)) }
         }
-        if mode == .verdict {
-            let inspector = SimInspector(machine: m)
-            // The colours depend on the verdict classes and the blocks' states only.
-            var coloursChanged = colouring == nil
-            for i in 0..<count where verdicts[i]?.key != keys[i] {
-                let verdict = inspector.verdict(ofBlock: i)
-                if verdicts[i]?.verdict != verdict || verdicts[i]?.key.state != keys[i].state { coloursChanged = true }
-                verdicts[i] = (keys[i], verdict)
-            }
-            let movable = Self.hasMovableZone(m)
-            if coloursChanged || colouring?.hasMovableZone != movable {
-                colouring = (keys, movable, VerdictColouring(blocks: blockViews(m), verdicts: verdicts.map { $0?.verdict },
-                                                             hasMovableZone: movable))
-            } else {
-                colouring?.keys = keys
-            }
+        var overview: (blocks: [BlockView], layout: OverviewLayout)?
+        if zoom == .overview {
+            let blocks = blockViews(m)
+            let o = overviewLayout(blocks: blocks, width: mapInside.width, height: mapInside.height)
+            layout = (blocks, mapInside.width, mapInside.height, o)
+            overview = (blocks, o)
         }
-        guard zoom == .overview else { return }
-        let blocks = blockViews(m)
-        let overview = overviewLayout(blocks: blocks, width: mapInside.width, height: mapInside.height)
-        layout = (blocks, mapInside.width, mapInside.height, overview)
-        guard mode != .verdict else { return }
+        if mode == .verdict {
+            let onScreen = overview?.layout.shown(height: mapInside.height, cursor: cursorBlock).blocks ?? cursorBlock..<(cursorBlock + 1)
+            refreshVerdicts(m, keys: keys, onScreen: onScreen)
+        } else {
+            pendingVerdicts = 0
+        }
+        guard let (blocks, overview) = overview, mode != .verdict else { return }
         let segments = overview.segmentsPerBlock
         if tileShape.map({ $0.mode != mode || $0.segments != segments }) ?? true {
             tiles = Array(repeating: nil, count: count)
@@ -154,5 +157,50 @@ struct MapCache {
         for i in overview.shown(height: mapInside.height, cursor: cursorBlock).blocks where tiles[i]?.key != keys[i] {
             tiles[i] = (keys[i], mode.tile(source, block: blocks[i], segmentsPerBlock: segments).segments)
         }
+    }
+
+    /// The verdicts of the verdict colours: the blocks on screen whose key moved are judged
+    /// now, then the other out-of-date ones from where the last frame stopped, until
+    /// `verdictPagesPerFrame` pages have been judged; the rest wait for the next frames
+    /// (`pendingVerdicts`), a block judged before keeping its last verdict meanwhile.
+    private mutating func refreshVerdicts(_ m: Machine, keys: [Key], onScreen: Range<Int>) {
+        let count = keys.count
+        let inspector = SimInspector(machine: m)
+        let pagesPerBlock = m.geometry.pagesPerBlock
+        // The colours depend on the verdict classes and the blocks' states only.
+        var coloursChanged = colouring == nil
+        func judge(_ i: Int) {
+            let verdict = inspector.verdict(ofBlock: i)
+            if verdicts[i]?.verdict != verdict || verdicts[i]?.key.state != keys[i].state { coloursChanged = true }
+            verdicts[i] = (keys[i], verdict)
+        }
+        // The blocks on screen first, then the rest from where the last frame stopped; at
+        // least one block a frame, however big the blocks.
+        var budget = Self.verdictPagesPerFrame
+        var pending = 0
+        let onScreen = onScreen.clamped(to: 0..<count)
+        let scan = verdictScan
+        let order = Array(onScreen) + (0..<count).lazy.map { (scan + $0) % count }.filter { !onScreen.contains($0) }
+        for i in order where verdicts[i]?.key != keys[i] {
+            if budget > 0 {
+                judge(i)
+                budget -= pagesPerBlock
+                if !onScreen.contains(i) { verdictScan = (i + 1) % count }
+            } else {
+                // Out of date but judged before: its old colour stays until its turn; never
+                // judged: "unknown" until then.
+                if verdicts[i] == nil || verdicts[i]?.key.state != keys[i].state { coloursChanged = true }
+                pending += 1
+            }
+        }
+        let movable = Self.hasMovableZone(m)
+        if coloursChanged || pending != pendingVerdicts || colouring?.hasMovableZone != movable {
+            var c = VerdictColouring(blocks: blockViews(m), verdicts: verdicts.map { $0?.verdict }, hasMovableZone: movable)
+            c.pending = pending
+            colouring = (keys, movable, c)
+        } else {
+            colouring?.keys = keys
+        }
+        pendingVerdicts = pending
     }
 }

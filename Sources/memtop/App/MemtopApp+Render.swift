@@ -21,7 +21,7 @@ extension MemtopApp {
                   overviewLayout: overview,
                   tile: { cache.tile(m, blocks: blocks, index: $0, mode: mode, segments: $1) })
             .render(into: &buffer, area: layout.map, caps: caps)
-        Legend(mode: mode, zoom: zoom, names: verdicts?.names ?? [:],
+        Legend(mode: mode, zoom: zoom, names: verdicts?.names ?? [:], note: verdicts?.pendingNote,
                segmentsPerBlock: overview.segmentsPerBlock,
                pagesPerCell: zoomLayout.pagesPerCell, shown: verdicts?.legendStates)
             .render(into: &buffer, area: layout.legend, caps: caps)

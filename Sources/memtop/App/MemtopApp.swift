@@ -54,7 +54,10 @@ struct MemtopApp: TerminalApp {
 
     var minimumSize: Size { ScreenLayout.minimumSize }
 
-    var tickInterval: Duration? { running && modal == nil ? Speed.frameInterval : nil }
+    /// Frames come while the machine runs, and while the verdict colours still have blocks to
+    /// judge (a slice a frame, so that the map is never frozen).
+    var tickInterval: Duration? { (running || mapCache.pendingVerdicts > 0) && modal == nil ? Speed.frameInterval : nil }
+    var hasPendingFrameWork: Bool { mapCache.pendingVerdicts > 0 }
 
     var stepsPerFrame: Int { Speed.ladder[speedIndex] }
     var workPerFrame: Int { stepsPerFrame }
@@ -130,7 +133,8 @@ struct MemtopApp: TerminalApp {
     mutating func update(_ message: Message) -> [Effect] {
         switch message {
         case .tick:
-            advance(steps: stepsPerFrame)
+            // Paused, a frame only lets the verdict colours judge their next slice.
+            if running { advance(steps: stepsPerFrame) }
             return []
         case .resize(let size):
             screen = size

@@ -22,6 +22,13 @@ struct VerdictColouring: Sendable {
     var summary: VerdictSummary
     /// Blocking pfns of the zoomed block.
     var blockingPFNs: Set<PFN> = []
+    /// Blocks not yet judged (or judged before they last changed), left for the next frames.
+    var pending = 0
+
+    /// The legend's line while verdicts are pending, in place of the rule under the swatches.
+    var pendingNote: String? {
+        pending == 0 ? nil : "judging: \(pending) more block\(pending == 1 ? "" : "s") to go, a slice a frame (? until judged)"
+    }
 
     /// `reports[i]` is the verdict of `blocks[i]`, nil when not read yet.
     init(blocks: [BlockView], reports: [InspectReport.Block?], hasMovableZone: Bool) {

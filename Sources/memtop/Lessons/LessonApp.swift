@@ -28,6 +28,7 @@ struct LessonApp: TerminalApp {
     }
 
     mutating func prepareFrame() { map.prepareFrame() }
+    var hasPendingFrameWork: Bool { map.hasPendingFrameWork }
 
     /// Opens `lesson` at its first step on a map of the same screen.
     mutating func open(_ lesson: Lesson) {

@@ -37,6 +37,36 @@ struct MapCacheTests {
         }
     }
 
+    @Test("verdict colours of a machine bigger than a frame's slice: the blocks on screen at once, the rest a slice a frame, then the whole map as without the cache")
+    func verdictsInSlices() throws {
+        // 8 GiB of 128 MiB blocks: 64 blocks, 2 M pages, eight frames' worth of verdicts.
+        let machine = try Machine(config: MachineConfig(geometry: try Geometry(blockBytes: 128 << 20), memoryBytes: 8 << 30), warmupTicks: 100)
+        var app = MemtopApp(machine: machine, machineLabel: MemtopApp.label(for: machine.config))
+        _ = app.update(.resize(Size(cols: 120, rows: 40)))
+        while app.mode != .verdict { _ = app.update(.key(.char("c"))) }
+        app.prepareFrame()
+        let first = app.mapCache.pendingVerdicts
+        #expect(first > 0 && first < machine.blocks.count, "\(first) of \(machine.blocks.count) blocks left after one frame")
+        #expect(app.tickInterval != nil, "paused, frames still come while verdicts are pending")
+        let screen = AppFixture.screen(app)
+        #expect(screen.contains("judging: \(first) more blocks to go"))
+        // The cursor's block is on screen: judged in the first frame, as a fresh computation judges it.
+        let cursor = app.mapCache.verdict(app.machine, index: app.cursorBlock)
+        #expect(cursor == SimInspector(machine: app.machine).verdict(ofBlock: app.cursorBlock))
+        var frames = 1
+        while app.mapCache.pendingVerdicts > 0 && frames < 100 {
+            _ = app.update(.tick)
+            app.prepareFrame()
+            frames += 1
+        }
+        #expect(app.mapCache.pendingVerdicts == 0 && frames <= machine.blocks.count * machine.geometry.pagesPerBlock / MapCache.verdictPagesPerFrame + 1)
+        #expect(app.machine.tick == machine.tick, "paused: the frames judged verdicts and ran no engine step")
+        #expect(app.tickInterval == nil)
+        let (cached, fresh) = Self.frames(&app)
+        #expect(cached == fresh)
+        #expect(!AppFixture.screen(app).contains("judging:"))
+    }
+
     @Test("a block's verdict class is the one its inspect report gives, on every block")
     func verdictClass() throws {
         for seed in [UInt64(1), 2, 7] {
