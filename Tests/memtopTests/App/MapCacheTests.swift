@@ -39,7 +39,7 @@ struct MapCacheTests {
 
     @Test("verdict colours of a machine bigger than a frame's slice: the blocks on screen at once, the rest a slice a frame, then the whole map as without the cache")
     func verdictsInSlices() throws {
-        // 8 GiB of 128 MiB blocks: 64 blocks, 2 M pages, eight frames' worth of verdicts.
+        // 8 GiB of 128 MiB blocks: 64 blocks, 2 M pages, two frames' worth of verdicts.
         let machine = try Machine(config: MachineConfig(geometry: try Geometry(blockBytes: 128 << 20), memoryBytes: 8 << 30), warmupTicks: 100)
         var app = MemtopApp(machine: machine, machineLabel: MemtopApp.label(for: machine.config))
         _ = app.update(.resize(Size(cols: 120, rows: 40)))
