@@ -68,10 +68,24 @@ struct MapWidget {
             guard line >= 0, line < visible else { return nil }
             return inside.y + 1 + layout.rowLines * line
         }
+        var labelled = Set<Int>()
         for label in layout.labels {
+            labelled.insert(label.row)
             guard let top = y(ofRow: label.row) else { continue }
             buffer.set(label.node.description, x: inside.x, y: top, style: .plain.bold(), clip: inside)
             buffer.set(label.zone, x: inside.x, y: top + 1, clip: Rect(x: inside.x, y: top + 1, width: OverviewLayout.labelWidth - 1, height: 1))
+        }
+        // Tiles show an id's last three digits; past 999 blocks a row that starts no group
+        // names its first block in full, so that "97" reads as memory3097.
+        if blocks.count > 1000 {
+            var previousRow = -1
+            for i in shown.blocks where layout.positions[i].row != previousRow {
+                previousRow = layout.positions[i].row
+                guard !labelled.contains(previousRow), blocks[i].id.raw + layout.tilesPerRow > 1000,
+                      let top = y(ofRow: previousRow) else { continue }
+                buffer.set("\(blocks[i].id.raw)", x: inside.x, y: top, style: .plain.dim(),
+                           clip: Rect(x: inside.x, y: top, width: OverviewLayout.labelWidth - 1, height: 1))
+            }
         }
         for i in shown.blocks {
             let position = layout.positions[i]

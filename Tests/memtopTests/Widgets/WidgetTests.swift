@@ -41,6 +41,23 @@ struct WidgetsTests {
         #expect(lines.contains { $0.contains("node1") })
     }
 
+    @Test("past 999 blocks, tiles show an id's last three digits and each row names its first block in full")
+    func overviewIdsPast999() throws {
+        // 8 GiB of 8 MiB blocks: 1,024 blocks.
+        let machine = try Machine(config: MachineConfig(memoryBytes: 8 << 30, workload: .idle), warmupTicks: 0)
+        let source = SimulatedMemory(machine: machine)
+        let lines = Self.draw(Size(cols: 76, rows: 23)) { buffer in
+            MapWidget(source: source, blocks: source.blockViews, mode: .zone, zoom: .overview, cursorBlock: 1010,
+                      cursorPFN: PFN(1010 * 2048), marks: nil, place: { _ in nil }, focused: true)
+                .render(into: &buffer, area: buffer.area, caps: AppFixture.mono)
+        }
+        let screen = lines.joined(separator: "\n")
+        let row = try #require(lines.first { $0.contains(" 10  11  12") }, "\(screen)")
+        let first = try #require(row.dropFirst().split(separator: " ").first.flatMap { Int($0) }, "\(row)")
+        #expect(first >= 1000 - 16 && first <= 1010, "the row of memory1010 starts at memory\(first): \(row)")
+        #expect(row.contains(" \(first % 1000) "), "its first tile shows \(first % 1000)")
+    }
+
     @Test("the zoomed map draws every page of the block: 16 rows of 128 pages, pfn labels")
     func zoomedRows() {
         let source = SimulatedMemory(machine: AppFixture.machine)
