@@ -20,3 +20,8 @@ enum FileHandleOutput {
         }
     }
 }
+
+extension FileHandleOutput {
+    /// The stream is a terminal (a person is watching it, not a pipe or a file).
+    var isTerminal: Bool { Glibc.isatty(self == .standardOutput ? 1 : 2) == 1 }
+}

@@ -136,6 +136,13 @@ extension MachineOptions {
         let config = try makeConfig()
         let inject = try notifierErrors()
         let ticks = try warmupTicks ?? effectiveWarmup()
+        // A big machine takes seconds to build (1 TiB: 5 to 35 s); a person at a terminal is
+        // told what is happening instead of looking at nothing. The line is erased after.
+        let progress = config.memoryBytes >= 32 << 30 && FileHandleOutput.standardError.isTerminal
+        if progress {
+            FileHandleOutput.standardError.write("memtop: booting \(ByteText.size(config.memoryBytes)) (\(config.memoryBytes / config.geometry.pageSize) pages)...")
+        }
+        defer { if progress { FileHandleOutput.standardError.write("\r\u{1b}[K") } }
         var m: Machine
         do { m = try Machine(config: config, warmupTicks: ticks) } catch let e { throw ValidationError(e.description) }
         m.notifierErrorInject = inject
