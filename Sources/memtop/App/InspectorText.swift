@@ -29,9 +29,7 @@ enum InspectorText {
 
     /// The zones a block's pageblocks belong to, lowest first ("DMA", "DMA32" for block 0).
     static func spannedZones(_ m: Machine, _ id: BlockID) -> [String] {
-        let r = m.pfnRange(of: id)
-        let types = Set(stride(from: r.lowerBound.raw, to: r.upperBound.raw, by: m.geometry.pagesPerPageblock).compactMap { m.zoneType(PFN($0)) })
-        return types.sorted().map(\.description)
+        ZoneType.inMask(MapCache.zones(m, id.raw).mask).map(\.description)
     }
 
     static func block(_ m: Machine, _ id: BlockID) -> [Line] {

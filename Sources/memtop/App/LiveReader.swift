@@ -173,7 +173,7 @@ struct LiveReader {
             }
         }
         return BlockView(id: BlockID(info.id), node: NodeID(info.node ?? 0), zone: zones.min(),
-                         multizone: zones.count > 1, state: state,
+                         zoneMask: zones.reduce(0) { $0 | 1 << $1.rawValue }, state: state,
                          pfns: PFN(Int(start))..<PFN(Int(start + blockPages)))
     }
 }

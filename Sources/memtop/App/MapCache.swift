@@ -69,7 +69,7 @@ struct MapCache {
             previousZone = zone
             // An imported machine shows its blocks' real ids and pfns (`AddressMap`).
             return BlockView(id: BlockID(m.addresses.block(block.id.raw)), node: block.node, zone: zone,
-                             multizone: z.mask.nonzeroBitCount > 1, state: block.state,
+                             zoneMask: z.mask, state: block.state,
                              pfns: m.addresses.viewRange(m.pfnRange(of: block.id)))
         }
     }

@@ -27,9 +27,20 @@ struct BlockView: Hashable, Sendable {
     /// The zone its pages are linked to (the first one's for a multizone block), or nil when
     /// offline with no zone.
     var zone: ZoneType?
-    var multizone: Bool
+    /// The zones its pages are in (bits by `ZoneType.rawValue`; none when offline).
+    var zoneMask: UInt8
     var state: BlockState
     var pfns: Range<PFN>
+
+    /// Its pages are in more than one zone (valid_zones "none"; "multizone range").
+    var multizone: Bool { zoneMask.nonzeroBitCount > 1 }
+    /// The zones its pages are in, lowest first.
+    var spannedZones: [ZoneType] { ZoneType.inMask(zoneMask) }
+}
+
+extension ZoneType {
+    /// The zone types whose bits (`1 << rawValue`) are set in `mask`, lowest first.
+    static func inMask(_ mask: UInt8) -> [ZoneType] { allCases.filter { mask & 1 << $0.rawValue != 0 } }
 }
 
 /// The data source of the map, side panels and inspector: the simulated machine now, the real

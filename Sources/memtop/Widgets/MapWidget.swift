@@ -143,7 +143,7 @@ struct MapWidget {
         let block = blocks[cursorBlock]
         let zoomLayout = ZoomLayout(geometry: source.geometry, width: inside.width, height: inside.height - 2,
                                     endPFN: blocks.last?.pfns.upperBound ?? PFN(0))
-        let where_ = block.multizone ? zonesOfPageblocks(block).map(\.description).joined(separator: "+")
+        let where_ = block.multizone ? block.spannedZones.map(\.description).joined(separator: "+")
                                      : block.zone.map(\.description) ?? "no zone"
         let header = "\(block.id) pfn \(block.pfns.lowerBound)-\(block.pfns.upperBound) \(block.node) \(where_) \(block.state.rawValue); "
             + "\(zoomLayout.pagesPerRow) pages a row"
@@ -193,16 +193,6 @@ struct MapWidget {
                 }
             }
         }
-    }
-
-    /// The zones of a block's pageblocks, lowest pfn first ("Normal+Movable" where ZONE_MOVABLE
-    /// starts inside the block), as the inspector names them.
-    private func zonesOfPageblocks(_ block: BlockView) -> [ZoneType] {
-        var zones: [ZoneType] = []
-        for pfn in stride(from: block.pfns.lowerBound.raw, to: block.pfns.upperBound.raw, by: source.geometry.pagesPerPageblock) {
-            if let z = source.page(PFN(pfn)).zone, !zones.contains(z) { zones.append(z) }
-        }
-        return zones
     }
 
     /// The line under the header: the migration in flight, or where the rows are.
