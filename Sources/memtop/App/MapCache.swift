@@ -188,9 +188,10 @@ struct MapCache {
                 budget -= pagesPerBlock
                 if !onScreen.contains(i) { verdictScan = (i + 1) % count }
             } else {
-                // Out of date but judged before: its old colour stays until its turn; never
-                // judged: "unknown" until then.
-                if verdicts[i] == nil || verdicts[i]?.key.state != keys[i].state { coloursChanged = true }
+                // Out of date but judged before: its old colour stays until its turn, unless its
+                // state moved (an offline block is drawn offline); never judged (nil, which no
+                // state equals): "unknown" until then.
+                if verdicts[i]?.key.state != keys[i].state { coloursChanged = true }
                 pending += 1
             }
         }

@@ -56,7 +56,7 @@ struct MemtopApp: TerminalApp {
 
     /// Frames come while the machine runs, and while the verdict colours still have blocks to
     /// judge (a slice a frame, so that the map is never frozen).
-    var tickInterval: Duration? { (running || mapCache.pendingVerdicts > 0) && modal == nil ? Speed.frameInterval : nil }
+    var tickInterval: Duration? { (running || hasPendingFrameWork) && modal == nil ? Speed.frameInterval : nil }
     var hasPendingFrameWork: Bool { mapCache.pendingVerdicts > 0 }
 
     var stepsPerFrame: Int { Speed.ladder[speedIndex] }
